@@ -1,0 +1,42 @@
+# tinyimg: a container image tarball from assembly, with no daemon.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+CC ?= cc
+CFLAGS ?= -O2
+CFLAGS += -std=c11 -Wall -Wextra -Werror
+CPPFLAGS += -iquote src
+
+LIB_SRCS = src/util.c src/sha256.c src/json.c src/sink.c src/tar.c \
+           src/elf.c src/cleanup.c src/spawn.c src/ref.c src/toolchain.c \
+           src/layer.c src/image.c src/build.c
+LIB_OBJS = $(LIB_SRCS:.c=.o)
+UNIT_TESTS = tests/unit/test_sha256 tests/unit/test_json tests/unit/test_tar \
+             tests/unit/test_ref
+
+all: tinyimg
+
+tinyimg: src/main.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ src/main.o $(LIB_OBJS)
+
+src/%.o: src/%.c src/*.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJS)
+
+units: $(UNIT_TESTS)
+
+test: tinyimg units
+	bash tests/run.sh
+
+install: tinyimg
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 tinyimg $(DESTDIR)$(BINDIR)/tinyimg
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tinyimg
+
+clean:
+	rm -f tinyimg src/*.o $(UNIT_TESTS)
+
+.PHONY: all units test install uninstall clean

@@ -1,0 +1,103 @@
+/* cleanup: temporary files that must vanish on exit and on fatal signals.
+ *
+ * This is the one module with file-scope state: a signal handler can reach
+ * nothing else. The table is fixed-size so the handler never allocates; a
+ * slot is marked used only after its path is complete. */
+#define _POSIX_C_SOURCE 200809L
+#include "cleanup.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+enum { SLOTS = 32 };
+
+static char paths[SLOTS][PATH_MAX];
+static volatile sig_atomic_t used[SLOTS];
+static volatile pid_t child;
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+/* remove_all() is async-signal-safe: unlink, else rmdir, newest first. */
+static void remove_all(void)
+{
+	int i;
+
+	for (i = SLOTS - 1; i >= 0; i--) {
+		if (!used[i])
+			continue;
+		if (unlink(paths[i]) < 0)
+			rmdir(paths[i]);
+		used[i] = 0;
+	}
+}
+
+static void on_signal(int sig)
+{
+	pid_t pid = child;
+
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	remove_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cleanup_install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+}
+
+int cleanup_add(const char *path)
+{
+	size_t len = strlen(path);
+	int i;
+
+	if (len >= PATH_MAX)
+		return util_error("%s: path too long", path);
+	for (i = 0; i < SLOTS; i++) {
+		if (used[i])
+			continue;
+		memcpy(paths[i], path, len + 1);
+		used[i] = 1;
+		return 0;
+	}
+	return util_error("too many temporary files");
+}
+
+void cleanup_forget(const char *path)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (used[i] && strcmp(paths[i], path) == 0)
+			used[i] = 0;
+}
+
+void cleanup_set_child(pid_t pid)
+{
+	child = pid;
+}
+
+void cleanup_run(void)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	remove_all();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}

@@ -1,0 +1,25 @@
+/* cleanup: temporary files that must vanish on exit and on fatal signals. */
+#ifndef TINYIMG_CLEANUP_H
+#define TINYIMG_CLEANUP_H
+
+#include <sys/types.h>
+
+/* Catch SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove every registered path,
+ * stop the running child, then die of the same signal. */
+void cleanup_install(void);
+
+/* Register PATH (a file, or a folder emptied of registered files first)
+ * for removal. Register before creating it. 0, or -1 when the table is full
+ * or PATH too long (a message is printed). */
+int cleanup_add(const char *path);
+
+/* Stop tracking PATH (after it was renamed into place). */
+void cleanup_forget(const char *path);
+
+/* The child process to stop on a signal, or 0 for none. */
+void cleanup_set_child(pid_t pid);
+
+/* Remove every registered path, newest first, and forget them. */
+void cleanup_run(void);
+
+#endif

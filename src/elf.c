@@ -1,0 +1,408 @@
+/* elf: read, check and cut down ELF executables (32- and 64-bit, LE). */
+#define _POSIX_C_SOURCE 200809L
+#include "elf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+enum { EH32 = 52, EH64 = 64, PH32 = 32, PH64 = 56 };
+
+static uint16_t load16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t load32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	return load32(p) | (uint64_t)load32(p + 4) << 32;
+}
+
+static void store16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void store32(uint8_t *p, uint32_t v)
+{
+	store16(p, (uint16_t)v);
+	store16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void store64(uint8_t *p, uint64_t v)
+{
+	store32(p, (uint32_t)v);
+	store32(p + 4, (uint32_t)(v >> 32));
+}
+
+int elf_has_magic(const void *buf, uint64_t len)
+{
+	return len >= 4 && memcmp(buf, "\177ELF", 4) == 0;
+}
+
+/* parse_ehdr() fills INFO from the raw ELF header H. */
+static void parse_ehdr(const uint8_t *h, struct elf_info *info)
+{
+	info->type = load16(h + 16);
+	info->machine = load16(h + 18);
+	if (info->is64) {
+		info->entry = load64(h + 24);
+		info->phoff = load64(h + 32);
+		info->shoff = load64(h + 40);
+		info->ehsize = load16(h + 52);
+		info->phentsize = load16(h + 54);
+		info->phnum = load16(h + 56);
+		info->shnum = load16(h + 60);
+		info->shstrndx = load16(h + 62);
+	} else {
+		info->entry = load32(h + 24);
+		info->phoff = load32(h + 28);
+		info->shoff = load32(h + 32);
+		info->ehsize = load16(h + 40);
+		info->phentsize = load16(h + 42);
+		info->phnum = load16(h + 44);
+		info->shnum = load16(h + 48);
+		info->shstrndx = load16(h + 50);
+	}
+}
+
+/* parse_phdr() decodes one raw program header P. */
+static void parse_phdr(const uint8_t *p, int is64, struct elf_phdr *ph)
+{
+	ph->type = load32(p);
+	if (is64) {
+		ph->flags = load32(p + 4);
+		ph->offset = load64(p + 8);
+		ph->vaddr = load64(p + 16);
+		ph->filesz = load64(p + 32);
+		ph->memsz = load64(p + 40);
+	} else {
+		ph->offset = load32(p + 4);
+		ph->vaddr = load32(p + 8);
+		ph->filesz = load32(p + 16);
+		ph->memsz = load32(p + 20);
+		ph->flags = load32(p + 24);
+	}
+}
+
+/* read_phdrs() loads the program header table into INFO->phdrs. */
+static int read_phdrs(int fd, const char *name, struct elf_info *info)
+{
+	size_t want = info->is64 ? PH64 : PH32;
+	size_t bytes = (size_t)info->phnum * want;
+	uint8_t *raw;
+	int i;
+
+	if (info->phnum == 0)
+		return 0;
+	if (info->phentsize != want)
+		return util_error("%s: e_phentsize is %u, not %zu: not a valid "
+		                  "ELF executable", name, info->phentsize, want);
+	if (info->phoff > info->file_size ||
+	    bytes > info->file_size - info->phoff)
+		return util_error("%s: program headers lie outside the file",
+		                  name);
+	raw = util_xmalloc(bytes);
+	if (util_pread_full(fd, raw, bytes, info->phoff, name) < 0) {
+		free(raw);
+		return -1;
+	}
+	info->phdrs = util_xmalloc(info->phnum * sizeof *info->phdrs);
+	for (i = 0; i < info->phnum; i++)
+		parse_phdr(raw + (size_t)i * want, info->is64, &info->phdrs[i]);
+	free(raw);
+	return 0;
+}
+
+int elf_read(int fd, const char *name, struct elf_info *info)
+{
+	uint8_t h[EH64];
+	struct stat st;
+
+	memset(info, 0, sizeof *info);
+	if (fstat(fd, &st) < 0)
+		return util_error("%s:", name);
+	info->file_size = (uint64_t)st.st_size;
+	if (info->file_size < EH32)
+		return util_error("%s: too short to be an ELF file", name);
+	if (util_pread_full(fd, h, info->file_size < EH64 ? EH32 : EH64, 0,
+	                    name) < 0)
+		return -1;
+	if (!elf_has_magic(h, EH32))
+		return util_error("%s: not an ELF file", name);
+	if (h[4] != 1 && h[4] != 2)
+		return util_error("%s: unknown ELF class %u", name, h[4]);
+	info->is64 = h[4] == 2;
+	if (info->is64 && info->file_size < EH64)
+		return util_error("%s: too short to be an ELF file", name);
+	if (h[5] != 1)
+		return util_error("%s: big-endian ELF files are not supported",
+		                  name);
+	if (h[6] != 1)
+		return util_error("%s: unknown ELF version %u", name, h[6]);
+	parse_ehdr(h, info);
+	if (info->ehsize != (info->is64 ? EH64 : EH32))
+		return util_error("%s: e_ehsize is %u: not a valid ELF file", name,
+		                  info->ehsize);
+	return read_phdrs(fd, name, info);
+}
+
+void elf_free(struct elf_info *info)
+{
+	free(info->phdrs);
+	info->phdrs = NULL;
+}
+
+const char *elf_arch(const struct elf_info *info)
+{
+	switch (info->machine) {
+	case 3: return info->is64 ? NULL : "386";
+	case 62: return info->is64 ? "amd64" : NULL;
+	case 183: return info->is64 ? "arm64" : NULL;
+	case 40: return info->is64 ? NULL : "arm";
+	case 243: return info->is64 ? "riscv64" : NULL;
+	case 21: return info->is64 ? "ppc64le" : NULL;
+	default: return NULL;
+	}
+}
+
+/* refuse_interp() explains why a dynamically linked program cannot run. */
+static int refuse_interp(int fd, const char *name, const struct elf_phdr *ph)
+{
+	char interp[256] = "";
+	size_t n = ph->filesz < sizeof interp - 1 ? (size_t)ph->filesz
+	                                          : sizeof interp - 1;
+
+	if (pread(fd, interp, n, (off_t)ph->offset) < 0)
+		interp[0] = '\0';
+	interp[n] = '\0';
+	return util_error("%s: dynamically linked (it needs the loader %s): a "
+	                  "FROM-scratch image has no dynamic loader or shared "
+	                  "libraries; link it statically (e.g. gcc -static)",
+	                  name, interp[0] ? interp : "named in PT_INTERP");
+}
+
+/* entry_is_mapped() says whether the entry point lies in the file bytes of
+ * an executable PT_LOAD. */
+static int entry_is_mapped(const struct elf_info *info)
+{
+	int i;
+
+	for (i = 0; i < info->phnum; i++) {
+		const struct elf_phdr *ph = &info->phdrs[i];
+
+		if (ph->type == ELF_PT_LOAD && (ph->flags & ELF_PF_X) &&
+		    info->entry >= ph->vaddr &&
+		    info->entry - ph->vaddr < ph->filesz)
+			return 1;
+	}
+	return 0;
+}
+
+int elf_check_program(int fd, const char *name, const struct elf_info *info,
+                      int strict)
+{
+	int i, loads = 0;
+
+	if (info->type == ELF_REL)
+		return util_error("%s: an object file, not an executable", name);
+	if (info->type != ELF_EXEC && (strict || info->type != ELF_DYN))
+		return util_error("%s: ELF type %u is not an executable", name,
+		                  info->type);
+	for (i = 0; i < info->phnum; i++) {
+		const struct elf_phdr *ph = &info->phdrs[i];
+
+		if (ph->type == ELF_PT_INTERP)
+			return refuse_interp(fd, name, ph);
+		if (ph->type == ELF_PT_DYNAMIC && strict)
+			return util_error("%s: has a PT_DYNAMIC segment; a static "
+			                  "program has none", name);
+		if (ph->type == ELF_PT_LOAD) {
+			loads++;
+			if (ph->offset > info->file_size ||
+			    ph->filesz > info->file_size - ph->offset)
+				return util_error("%s: a PT_LOAD segment lies past "
+				                  "the end of the file", name);
+		}
+	}
+	if (loads == 0)
+		return util_error("%s: no PT_LOAD segment: nothing to run", name);
+	if (!entry_is_mapped(info))
+		return util_error("%s: entry point 0x%llx is not inside an "
+		                  "executable PT_LOAD segment", name,
+		                  (unsigned long long)info->entry);
+	return 0;
+}
+
+/* loaded_end() is the file offset just past the last byte a PT_LOAD maps,
+ * and never less than the end of the headers. */
+static uint64_t loaded_end(const struct elf_info *info)
+{
+	uint64_t end = info->phoff + (uint64_t)info->phnum * info->phentsize;
+	int i;
+
+	if (end < info->ehsize)
+		end = info->ehsize;
+	for (i = 0; i < info->phnum; i++) {
+		const struct elf_phdr *ph = &info->phdrs[i];
+
+		if (ph->type == ELF_PT_LOAD && ph->offset + ph->filesz > end)
+			end = ph->offset + ph->filesz;
+	}
+	return end;
+}
+
+/* drop_stray_phdrs() turns into PT_NULL every non-load segment whose bytes
+ * would lie past CUT, so no header points outside the cut file. */
+static int drop_stray_phdrs(int fd, const char *name, struct elf_info *info,
+                            uint64_t cut)
+{
+	uint8_t type[4];
+	int i;
+
+	store32(type, 0);
+	for (i = 0; i < info->phnum; i++) {
+		struct elf_phdr *ph = &info->phdrs[i];
+		uint64_t at = info->phoff + (uint64_t)i * info->phentsize;
+
+		if (ph->type == ELF_PT_LOAD || ph->filesz == 0 ||
+		    ph->offset + ph->filesz <= cut)
+			continue;
+		if (pwrite(fd, type, 4, (off_t)at) != 4)
+			return util_error("%s: write failed:", name);
+		ph->type = 0;
+	}
+	return 0;
+}
+
+int elf_superstrip(int fd, const char *name, struct elf_info *info)
+{
+	uint8_t h[EH64];
+	size_t hsize = info->is64 ? EH64 : EH32;
+	uint64_t cut = loaded_end(info);
+
+	if (cut > info->file_size)
+		cut = info->file_size;
+	if (util_pread_full(fd, h, hsize, 0, name) < 0)
+		return -1;
+	if (info->is64) {
+		store64(h + 40, 0);
+		store16(h + 60, 0);
+		store16(h + 62, 0);
+	} else {
+		store32(h + 32, 0);
+		store16(h + 48, 0);
+		store16(h + 50, 0);
+	}
+	if (pwrite(fd, h, hsize, 0) != (ssize_t)hsize ||
+	    drop_stray_phdrs(fd, name, info, cut) < 0 ||
+	    ftruncate(fd, (off_t)cut) < 0)
+		return util_error("%s: cannot rewrite:", name);
+	info->shoff = 0;
+	info->shnum = 0;
+	info->shstrndx = 0;
+	info->file_size = cut;
+	return 0;
+}
+
+struct elf_shdr {
+	uint32_t type, link;
+	uint64_t offset, size, entsize;
+};
+
+/* read_shdr() loads section header INDEX of FD. */
+static int read_shdr(int fd, const char *name, const struct elf_info *info,
+                     unsigned index, struct elf_shdr *sh)
+{
+	uint8_t raw[64];
+	size_t size = info->is64 ? 64 : 40;
+
+	if (util_pread_full(fd, raw, size, info->shoff + (uint64_t)index * size,
+	                    name) < 0)
+		return -1;
+	sh->type = load32(raw + 4);
+	if (info->is64) {
+		sh->offset = load64(raw + 24);
+		sh->size = load64(raw + 32);
+		sh->link = load32(raw + 40);
+		sh->entsize = load64(raw + 56);
+	} else {
+		sh->offset = load32(raw + 16);
+		sh->size = load32(raw + 20);
+		sh->link = load32(raw + 24);
+		sh->entsize = load32(raw + 36);
+	}
+	if (sh->offset > info->file_size ||
+	    sh->size > info->file_size - sh->offset)
+		return util_error("%s: a section lies past the end of the file",
+		                  name);
+	return 0;
+}
+
+/* symtab_defines() scans symbol table SYMTAB (with string table STRTAB) for
+ * a global or weak symbol SYM defined in some section. */
+static int symtab_defines(int fd, const char *name, const struct elf_info *info,
+                          const struct elf_shdr *symtab,
+                          const struct elf_shdr *strtab, const char *sym)
+{
+	size_t entsize = info->is64 ? 24 : 16, len = strlen(sym);
+	uint64_t i, count = symtab->size / entsize;
+	uint8_t raw[24];
+	char found[64];
+
+	for (i = 0; i < count; i++) {
+		uint32_t nameoff;
+		uint16_t shndx;
+		uint8_t bind;
+
+		if (util_pread_full(fd, raw, entsize, symtab->offset + i * entsize,
+		                    name) < 0)
+			return -1;
+		nameoff = load32(raw);
+		bind = raw[info->is64 ? 4 : 12] >> 4;
+		shndx = load16(raw + (info->is64 ? 6 : 14));
+		if (shndx == 0 || (bind != 1 && bind != 2) ||
+		    nameoff + len + 1 > strtab->size)
+			continue;
+		if (util_pread_full(fd, found, len + 1, strtab->offset + nameoff,
+		                    name) < 0)
+			return -1;
+		if (memcmp(found, sym, len + 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int elf_object_defines(int fd, const char *name, const struct elf_info *info,
+                       const char *sym)
+{
+	struct elf_shdr sh, strtab;
+	unsigned i;
+	int r;
+
+	if (strlen(sym) >= 64)
+		return 0;
+	for (i = 0; i < info->shnum; i++) {
+		if (read_shdr(fd, name, info, i, &sh) < 0)
+			return -1;
+		if (sh.type != 2) /* SHT_SYMTAB */
+			continue;
+		if (sh.link >= info->shnum ||
+		    read_shdr(fd, name, info, sh.link, &strtab) < 0)
+			return util_error("%s: broken symbol table", name);
+		r = symtab_defines(fd, name, info, &sh, &strtab, sym);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}

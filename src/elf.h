@@ -1,0 +1,58 @@
+/* elf: read, check and cut down ELF executables (32- and 64-bit, LE). */
+#ifndef TINYIMG_ELF_H
+#define TINYIMG_ELF_H
+
+#include <stdint.h>
+
+enum { ELF_REL = 1, ELF_EXEC = 2, ELF_DYN = 3 };
+enum { ELF_PT_LOAD = 1, ELF_PT_DYNAMIC = 2, ELF_PT_INTERP = 3 };
+enum { ELF_PF_X = 1 };
+
+struct elf_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, filesz, memsz;
+};
+
+/* What tinyimg needs to know of an ELF file. Free with elf_free. */
+struct elf_info {
+	int is64;
+	uint16_t type, machine;
+	uint64_t entry;
+	uint64_t phoff, shoff;
+	uint16_t ehsize, phentsize, phnum, shnum, shstrndx;
+	uint64_t file_size;
+	struct elf_phdr *phdrs; /* phnum entries */
+};
+
+/* Does BUF (LEN bytes from a file's start) begin with the ELF magic? */
+int elf_has_magic(const void *buf, uint64_t len);
+
+/* Read and sanity-check the ELF header and program headers of FD.
+ * 0, or -1 after a message naming NAME. */
+int elf_read(int fd, const char *name, struct elf_info *info);
+
+void elf_free(struct elf_info *info);
+
+/* The OCI architecture name of INFO's machine ("386", "amd64", "arm64"...),
+ * or NULL when tinyimg does not know it. */
+const char *elf_arch(const struct elf_info *info);
+
+/* Check that INFO describes a static program the kernel can start from a
+ * FROM-scratch image: executable type, entry point in an executable PT_LOAD,
+ * no PT_INTERP. STRICT also demands ET_EXEC and no PT_DYNAMIC (the rules for
+ * what tinyimg links itself). 0, or -1 after a message naming NAME. */
+int elf_check_program(int fd, const char *name, const struct elf_info *info,
+                      int strict);
+
+/* Super strip FD in place: drop the section header table and every byte past
+ * the last one a PT_LOAD maps; clear e_shoff, e_shnum, e_shstrndx. Updates
+ * INFO. 0, or -1 after a message naming NAME. */
+int elf_superstrip(int fd, const char *name, struct elf_info *info);
+
+
+
+/* Does the relocatable object FD define the global symbol SYM? Returns 1 or
+ * 0, or -1 after a message naming NAME when the object cannot be read. */
+int elf_object_defines(int fd, const char *name, const struct elf_info *info,
+                       const char *sym);
+#endif

@@ -1,0 +1,41 @@
+/* json: a streaming JSON writer into a growing buffer (no tree). */
+#ifndef TINYIMG_JSON_H
+#define TINYIMG_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JSON_MAX_DEPTH 16
+
+/* Commas and colons are placed by the writer: callers only say what comes
+ * next. The buffer is owned by the struct; json_free releases it. */
+struct json {
+	char *buf;
+	size_t len, cap;
+	int depth;
+	unsigned char first[JSON_MAX_DEPTH]; /* nothing written yet at level */
+	int after_key;                       /* a key waits for its value */
+};
+
+void json_init(struct json *j);
+void json_free(struct json *j);
+
+void json_object_begin(struct json *j);
+void json_object_end(struct json *j);
+void json_array_begin(struct json *j);
+void json_array_end(struct json *j);
+
+/* Write an object key; the next call writes its value. */
+void json_key(struct json *j, const char *key);
+
+/* Write a string value, escaping '"', '\\' and every byte below 0x20. */
+void json_string(struct json *j, const char *s);
+
+/* Write an unsigned integer value. */
+void json_uint(struct json *j, uint64_t v);
+
+/* Shorthands for "key": value. */
+void json_key_string(struct json *j, const char *key, const char *s);
+void json_key_uint(struct json *j, const char *key, uint64_t v);
+
+#endif

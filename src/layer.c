@@ -1,0 +1,202 @@
+/* layer: the root file system of an image, as an uncompressed tar. */
+#define _POSIX_C_SOURCE 200809L
+#include "layer.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void layer_init(struct layer *l)
+{
+	memset(l, 0, sizeof *l);
+}
+
+void layer_free(struct layer *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].source);
+		free(l->v[i].link);
+	}
+	free(l->v);
+	layer_init(l);
+}
+
+int layer_path_ok(const char *path)
+{
+	const char *p;
+
+	if (path[0] != '/' || path[1] == '\0')
+		return 0;
+	for (p = path + 1;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (p[n] == '\0')
+			return 1;
+		p += n + 1;
+	}
+}
+
+/* push() appends a copy of E, taking ownership of its strings. */
+static void push(struct layer *l, struct layer_entry e)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = util_xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = e;
+}
+
+/* add_parents() adds an implicit folder entry for each parent of PATH. */
+static void add_parents(struct layer *l, const char *path)
+{
+	const char *p;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		struct layer_entry e = { 0 };
+
+		e.name = util_xmalloc((size_t)(p - path) + 1);
+		memcpy(e.name, path + 1, (size_t)(p - path));
+		e.name[p - path] = '\0'; /* "usr/" for "/usr/bin/x" */
+		e.type = TAR_DIR;
+		e.mode = 0755;
+		e.implicit = 1;
+		push(l, e);
+	}
+}
+
+/* add() checks PATH and adds E under it, with its parents. */
+static int add(struct layer *l, const char *path, struct layer_entry e)
+{
+	if (!layer_path_ok(path))
+		return util_error("%s: not a clean absolute path in the image "
+		                  "(no '.', '..' or empty parts)", path);
+	add_parents(l, path);
+	e.name = util_xasprintf("%s%s", path + 1, e.type == TAR_DIR ? "/" : "");
+	push(l, e);
+	return 0;
+}
+
+int layer_add_file(struct layer *l, const char *path, const char *source,
+                   unsigned mode, uint64_t size)
+{
+	struct layer_entry e = { 0 };
+
+	e.type = TAR_FILE;
+	e.mode = mode;
+	e.size = size;
+	e.source = util_xstrdup(source);
+	return add(l, path, e);
+}
+
+int layer_add_dir(struct layer *l, const char *path, unsigned mode)
+{
+	struct layer_entry e = { 0 };
+
+	e.type = TAR_DIR;
+	e.mode = mode;
+	return add(l, path, e);
+}
+
+int layer_add_symlink(struct layer *l, const char *path, const char *target)
+{
+	struct layer_entry e = { 0 };
+
+	e.type = TAR_SYMLINK;
+	e.mode = 0777;
+	e.link = util_xstrdup(target);
+	return add(l, path, e);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct layer_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	/* Among equal names, explicit entries sort first and win. */
+	return c ? c : x->implicit - y->implicit;
+}
+
+/* bare_name() compares names without a folder's trailing '/'. */
+static int same_path(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la && a[la - 1] == '/')
+		la--;
+	if (lb && b[lb - 1] == '/')
+		lb--;
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* dedupe() drops implicit folders already present and refuses a path that
+ * was asked for twice (sorted input). */
+static int dedupe(struct layer *l)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < l->n; i++) {
+		struct layer_entry *e = &l->v[i];
+
+		if (out > 0 && same_path(l->v[out - 1].name, e->name)) {
+			if (!e->implicit)
+				return util_error("/%s: given twice in the image",
+				                  e->name);
+			if (l->v[out - 1].type != TAR_DIR)
+				return util_error("/%s: is a file but must be a "
+				                  "folder for other paths",
+				                  e->name);
+			free(e->name);
+			continue;
+		}
+		l->v[out++] = *e;
+	}
+	l->n = out;
+	return 0;
+}
+
+/* write_file() copies the regular file of E into the tar. */
+static int write_file(struct sink *s, const struct layer_entry *e,
+                      uint64_t mtime)
+{
+	struct tar_entry t = { e->name, TAR_FILE, e->mode, e->size, mtime, NULL };
+	int fd = open(e->source, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return util_error("%s:", e->source);
+	r = tar_write_header(s, &t);
+	if (r == 0)
+		r = sink_copy_fd(s, fd, e->source, e->size);
+	if (r == 0)
+		r = tar_write_padding(s, e->size);
+	close(fd);
+	return r;
+}
+
+int layer_write(struct layer *l, struct sink *s, uint64_t mtime)
+{
+	size_t i;
+
+	qsort(l->v, l->n, sizeof *l->v, by_name);
+	if (dedupe(l) < 0)
+		return -1;
+	for (i = 0; i < l->n; i++) {
+		const struct layer_entry *e = &l->v[i];
+		struct tar_entry t = { e->name, e->type, e->mode, 0, mtime,
+			               e->link };
+
+		if (e->type == TAR_FILE ? write_file(s, e, mtime) < 0
+		                        : tar_write_header(s, &t) < 0)
+			return -1;
+	}
+	return tar_write_end(s);
+}

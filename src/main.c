@@ -1,0 +1,65 @@
+/* main: tinyimg's command line, one function per verb. */
+#include <stdio.h>
+#include <string.h>
+
+#include "build.h"
+
+#define TINYIMG_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+	fputs("usage: tinyimg build [options] INPUT -o OUTPUT.tar\n"
+	      "       tinyimg help [build]\n"
+	      "       tinyimg --version\n"
+	      "\n"
+	      "Turns assembly source, an ELF object or a static Linux executable\n"
+	      "into a container image tarball that docker, podman, containerd,\n"
+	      "skopeo and umoci load. No daemon, no Dockerfile, no base image.\n"
+	      "\n"
+	      "  tinyimg build asm/hello.asm -o hello.tar\n"
+	      "  docker load < hello.tar && docker run --rm hello\n"
+	      "\n"
+	      "Run 'tinyimg help build' for the options.\n",
+	      f);
+}
+
+/* help() prints the help of the verb in ARGV[1], or the general help. */
+static int help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "build") == 0) {
+		build_help(stdout);
+		return 0;
+	}
+	fprintf(stderr, "tinyimg: no help for '%s': the commands are build "
+	                "and help\n", argv[1]);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+
+	if (!verb) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(verb, "build") == 0)
+		return build_main(argc - 1, argv + 1);
+	if (strcmp(verb, "help") == 0)
+		return help(argc - 1, argv + 1);
+	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(verb, "--version") == 0 || strcmp(verb, "-V") == 0) {
+		printf("tinyimg %s\n", TINYIMG_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "tinyimg: unknown command '%s'\n"
+	                "Try 'tinyimg --help'.\n", verb);
+	return 2;
+}

@@ -1,0 +1,38 @@
+/* util: messages, allocation that cannot fail, and whole-buffer I/O. */
+#ifndef TINYIMG_UTIL_H
+#define TINYIMG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Print "tinyimg: MESSAGE" on stderr; a format ending in ':' gets
+ * " strerror(errno)" appended. Always returns -1, so callers can
+ * `return util_error(...)`. */
+int util_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* malloc/realloc/strdup that print a message and exit(1) when memory is out. */
+void *util_xmalloc(size_t size);
+void *util_xrealloc(void *p, size_t size);
+char *util_xstrdup(const char *s);
+
+/* Format into a fresh heap string (exits when memory is out). */
+char *util_xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Write all LEN bytes to FD, retrying short writes and EINTR.
+ * On failure reports "NAME: write failed: ..." and returns -1. */
+int util_write_all(int fd, const void *buf, size_t len, const char *name);
+
+/* Read exactly LEN bytes from FD at OFFSET. Returns 0, or -1 after a message
+ * naming NAME (a short file is reported as truncated). */
+int util_pread_full(int fd, void *buf, size_t len, uint64_t offset,
+                    const char *name);
+
+/* The last path component of PATH (a pointer into PATH). */
+const char *util_basename(const char *path);
+
+/* A heap copy of PATH's folder ("." when it has none). */
+char *util_dirname(const char *path);
+
+#endif
