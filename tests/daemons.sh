@@ -102,18 +102,27 @@ _td_kill_wait() {
 _td_pids_with() {
 	local f pid
 	[ ${#1} -ge 8 ] || return 0 # never match everything
-	for f in $(grep -lsF -- "$1" /proc/[0-9]*/cmdline); do
+	while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
 		_td_alive "$pid" && printf '%s\n' "$pid"
-	done
+	done < <(grep -lsF -- "$1" /proc/[0-9]*/cmdline)
+}
+
+# _td_kill_with SECS TEXT: _td_kill_wait the processes whose command line holds TEXT.
+_td_kill_with() {
+	local pids
+	mapfile -t pids < <(_td_pids_with "$2")
+	_td_kill_wait "$1" "${pids[@]}" && return 0
+	_td_say "processes survived SIGKILL: ${pids[*]}"
+	return 1
 }
 
 # _td_mounts_under DIR: mount points at or below DIR, one a line.
 _td_mounts_under() {
-	local dev mnt rest
-	while read -r dev mnt rest; do
+	local mnt
+	while read -r _ mnt _; do
 		printf -v mnt '%b' "$mnt"
 		case $mnt in
 		"$1" | "$1"/*) printf '%s\n' "$mnt" ;;
@@ -123,8 +132,8 @@ _td_mounts_under() {
 
 # _td_umount_under DIR: unmount everything at or below DIR, deepest first.
 _td_umount_under() {
-	local pass m left
-	for pass in 1 2 3; do
+	local m left
+	for _ in 1 2 3; do
 		left=$(_td_mounts_under "$1" | sort -r)
 		[ -n "$left" ] || return 0
 		while read -r m; do
@@ -132,14 +141,14 @@ _td_umount_under() {
 		done <<<"$left"
 	done
 	[ -z "$(_td_mounts_under "$1")" ] && return 0
-	_td_say "still mounted under $1:" $(_td_mounts_under "$1")
+	_td_say "still mounted under $1: $(_td_mounts_under "$1" | tr '\n' ' ')"
 	return 1
 }
 
 # _td_cgroup_dirs NAME: the directory NAME in every mounted cgroup hierarchy.
 _td_cgroup_dirs() {
-	local dev mnt type rest
-	while read -r dev mnt type rest; do
+	local mnt type
+	while read -r _ mnt type _; do
 		case $type in
 		cgroup | cgroup2) [ -d "$mnt/$1" ] && printf '%s\n' "$mnt/$1" ;;
 		esac
@@ -149,12 +158,14 @@ _td_cgroup_dirs() {
 # _td_cgroup_remove NAME [kill]: remove cgroup NAME and its children, if empty;
 # with kill, first SIGKILL every process in them (only for cgroups we own).
 _td_cgroup_remove() {
-	local d try
+	local d pids
 	[ -n "$1" ] || return 0
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		for d in $(_td_cgroup_dirs "$1"); do
-			[ "${2:-}" = kill ] &&
-				find "$d" -name cgroup.procs -exec cat {} + | xargs -r kill -KILL 2>/dev/null
+			if [ "${2:-}" = kill ]; then
+				mapfile -t pids < <(find "$d" -name cgroup.procs -exec cat {} +)
+				[ ${#pids[@]} -eq 0 ] || kill -KILL "${pids[@]}" 2>/dev/null
+			fi
 			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 		done
 		[ -z "$(_td_cgroup_dirs "$1")" ] && return 0
@@ -395,22 +406,35 @@ _td_dockerd_wait() {
 
 # dockerd_stop: stop dockerd, its containerd and shims, unmount and remove its
 # dirs (keeping its log); unset its exports; safe when not started, and twice.
+# Every one of those processes names a path in the socket dir on its command line.
 dockerd_stop() {
 	local x=$TINYIMG_D_DOCKERD_EXEC
 	[ -n "$TINYIMG_D_DOCKERD_DIR" ] || return 0
+	_td_docker_cleanup
 	_td_ctr_cleanup
-	if _td_pids_with "$x/" | grep -qx -- "$TINYIMG_D_DOCKERD_PID"; then
+	if _td_pids_with "$TINYIMG_D_SOCK/" | grep -qx -- "$TINYIMG_D_DOCKERD_PID"; then
 		_td_kill_wait 20 "$TINYIMG_D_DOCKERD_PID"
 	fi
-	_td_kill_wait 10 $(_td_pids_with "$x/")
+	_td_kill_with 10 "$TINYIMG_D_SOCK/"
 	_td_cgroup_remove "$TINYIMG_D_CGROUP" kill
 	_td_cgroup_remove "$TINYIMG_D_CTR_NS"
 	_td_umount_under "$x"
 	_td_umount_under "$TINYIMG_D_DOCKERD_DIR"
 	rm -rf "$x" "$TINYIMG_D_DOCKERD_DIR" "$TINYIMG_D_SOCK/docker.sock"
 	unset DOCKER_HOST DOCKER_CONFIG CONTAINERD_ADDRESS
-	TINYIMG_D_DOCKERD_DIR= TINYIMG_D_DOCKERD_EXEC= TINYIMG_D_DOCKERD_PID=
+	TINYIMG_D_DOCKERD_DIR=''
+	TINYIMG_D_DOCKERD_EXEC=''
+	TINYIMG_D_DOCKERD_PID=''
 	TINYIMG_D_CGROUP=
+}
+
+# _td_docker_cleanup: remove all containers at once (on SIGTERM dockerd would
+# give each running one its 10 s stop timeout).
+_td_docker_cleanup() {
+	local ids
+	[ -S "${DOCKER_HOST#unix://}" ] || return 0
+	mapfile -t ids < <(timeout 10 "$DOCKER" ps -aq 2>/dev/null)
+	[ ${#ids[@]} -eq 0 ] || timeout 20 "$DOCKER" rm -f "${ids[@]}" >/dev/null 2>&1
 }
 
 # _td_ctr_cleanup: kill and delete the containers ctr_cmd left behind.
@@ -451,7 +475,7 @@ ctr_cmd() {
 # registry_start: serve a private docker-registry on 127.0.0.1 at a free port;
 # export REGISTRY=127.0.0.1:PORT; 1 with its log if it does not come up.
 registry_start() {
-	local try port log
+	local port log
 	_td_need_init || return 1
 	[ -z "$TINYIMG_D_REGISTRY_DIR" ] || return 0
 	if ! have docker-registry; then
@@ -461,14 +485,14 @@ registry_start() {
 	log=$TINYIMG_D_ROOT/log/registry.log
 	TINYIMG_D_REGISTRY_DIR=$TINYIMG_D_ROOT/registry
 	mkdir -p "$TINYIMG_D_REGISTRY_DIR/data" "$TINYIMG_D_REGISTRY_DIR/tmp" || return 1
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		port=$(_td_free_port) || break
 		_td_registry_launch "$port" "$log"
 		if _td_registry_wait "$port" "$log"; then
 			export REGISTRY=127.0.0.1:$port
 			return 0
 		fi
-		_td_kill_wait 5 $(_td_pids_with "$TINYIMG_D_REGISTRY_DIR/")
+		_td_kill_with 5 "$TINYIMG_D_REGISTRY_DIR/"
 		grep -q 'address already in use' "$log" || break
 	done
 	_td_say "docker-registry failed; last lines of $log:"
@@ -547,10 +571,11 @@ _td_free_port() {
 # registry_stop: stop the registry and remove its storage; safe to repeat.
 registry_stop() {
 	[ -n "$TINYIMG_D_REGISTRY_DIR" ] || return 0
-	_td_kill_wait 10 $(_td_pids_with "$TINYIMG_D_REGISTRY_DIR/")
+	_td_kill_with 10 "$TINYIMG_D_REGISTRY_DIR/"
 	rm -rf "$TINYIMG_D_REGISTRY_DIR"
 	unset REGISTRY
-	TINYIMG_D_REGISTRY_DIR= TINYIMG_D_REGISTRY_PID=
+	TINYIMG_D_REGISTRY_DIR=''
+	TINYIMG_D_REGISTRY_PID=
 }
 
 # ---- podman ----
@@ -612,7 +637,7 @@ _td_podman_conf() {
 # remove it; safe to repeat.
 _td_podman_remove() {
 	[ -n "$TINYIMG_D_PODMAN" ] || return 0
-	_td_kill_wait 10 $(_td_pids_with "$TINYIMG_D_PODMAN/")
+	_td_kill_with 10 "$TINYIMG_D_PODMAN/"
 	_td_umount_under "$TINYIMG_D_PODMAN"
 	rm -rf "$TINYIMG_D_PODMAN"
 	TINYIMG_D_PODMAN=

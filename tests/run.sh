@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# tests/run.sh: run tinyimg's whole test suite (make test calls it).
+#
+#   bash tests/run.sh            every unit test and every tests/t_*.sh
+#   bash tests/run.sh build      only the scripts whose name contains "build"
+#
+# Each check appends PASS/FAIL/SKIP to a results file; the last line printed
+# is "N passed, N failed, N skipped". Exit status 1 when anything failed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+TOP=$(pwd)
+
+TINYIMG_SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/tinyimg-test.XXXXXX") || exit 1
+TINYIMG_RESULTS=$TINYIMG_SCRATCH/results
+export TINYIMG_SCRATCH TINYIMG_RESULTS
+: >"$TINYIMG_RESULTS"
+trap 'rm -rf "$TINYIMG_SCRATCH"' EXIT
+
+filter=${1:-}
+if [ -z "$filter" ] || [ "$filter" = unit ]; then
+	for t in tests/unit/test_sha256 tests/unit/test_json tests/unit/test_ref \
+	         tests/unit/test_tar; do
+		echo "== $t"
+		"$t" || true
+	done
+fi
+for t in tests/t_*.sh; do
+	case $t in *"$filter"*) ;; *) continue ;; esac
+	echo "== $t"
+	bash "$t" || echo "FAIL $t exited with status $?" | tee -a "$TINYIMG_RESULTS"
+done
+
+passed=$(grep -c '^PASS ' "$TINYIMG_RESULTS")
+failed=$(grep -c '^FAIL ' "$TINYIMG_RESULTS")
+skipped=$(grep -c '^SKIP ' "$TINYIMG_RESULTS")
+if [ "$failed" -gt 0 ]; then
+	echo
+	echo "Failed checks:"
+	sed -n 's/^FAIL /  /p' "$TINYIMG_RESULTS"
+fi
+if [ "$skipped" -gt 0 ]; then
+	echo
+	echo "SKIPPED checks (tools missing; TINYIMG_REQUIRE_ALL=1 makes these failures):"
+	sed -n 's/^SKIP /  /p' "$TINYIMG_RESULTS"
+fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

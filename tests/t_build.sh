@@ -1,0 +1,233 @@
+# t_build.sh: tinyimg build end to end, without any container runtime:
+# sizes, an independent check of every blob, reproducibility, bad input.
+. "$(dirname "$0")/lib.sh"
+
+W=$(mktemp_dir)
+HELLO=$TOP/asm/hello.asm
+VALIDATE="python3 $TOP/tests/validate.py"
+
+# run_build OUT_PREFIX ARGS...: run tinyimg build with a private TMPDIR
+# (and PATH=$TOOL_PATH when set); leaves $status, the files OUT_PREFIX.out
+# and OUT_PREFIX.err, and the TMPDIR in $tmpd.
+run_build() {
+	local out=$1
+	shift
+	tmpd=$(mktemp -d "$W/tmp.XXXXXX")
+	TMPDIR=$tmpd PATH=${TOOL_PATH:-$PATH} "$TINYIMG" build "$@" \
+		>"$out.out" 2>"$out.err"
+	status=$?
+}
+
+# --- the main job --------------------------------------------------------
+run_build "$W/hello" "$HELLO" -o "$W/hello.tar"
+check "build asm/hello.asm exits 0" 0 "$status"
+check "summary line on stderr" \
+	"$W/hello.tar: hello:latest linux/386, program 130 B, layer 2048 B, tarball 8704 B, sha256:$(
+		$VALIDATE "$W/hello.tar" config_digest | cut -c8-19)" \
+	"$(cat "$W/hello.err")"
+check "nothing on stdout" "" "$(cat "$W/hello.out")"
+check "no temporary files left in TMPDIR" "" "$(ls -A "$tmpd")"
+check "no temporary file left beside the output" "hello.err hello.out hello.tar" \
+	"$(cd "$W" && ls -A | grep -v '^tmp\.' | tr '\n' ' ' | sed 's/ $//')"
+
+if facts=$($VALIDATE "$W/hello.tar" arch entrypoint tags names layer 2>&1); then
+	pass "independent validator accepts every blob, digest and size"
+else
+	fail "independent validator accepts every blob, digest and size" "$facts"
+fi
+check "config, tags, names and layer as documented" \
+	'386
+["/hello"]
+hello:latest
+docker.io/library/hello:latest
+-0755 0:0 130 hello' "$facts"
+size=$(fsize "$W/hello.tar")
+[ "$size" -le 8704 ] && pass "tarball is $size bytes (<= 8704)" ||
+	fail "tarball is <= 8704 bytes" "it is $size"
+check "tarball members, in order" \
+	"blobs/sha256/$(sha256_of "$W/hello.tar" >/dev/null; tar -tf "$W/hello.tar" | sed -n 1p | cut -d/ -f3)" \
+	"$(tar -tf "$W/hello.tar" | sed -n 1p)"
+check "tarball holds exactly these kinds of member" \
+	"blobs/sha256/ blobs/sha256/ blobs/sha256/ index.json manifest.json oci-layout" \
+	"$(tar -tf "$W/hello.tar" | sed 's/[0-9a-f]\{64\}$//' | tr '\n' ' ' | sed 's/ $//')"
+
+# The program itself: cut to the bytes the kernel maps.
+mkdir "$W/x"
+tar -xf "$W/hello.tar" -C "$W/x"
+layer=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))[0]["Layers"][0])' "$W/x/manifest.json")
+tar -xf "$W/x/$layer" -C "$W/x"
+psize=$(fsize "$W/x/hello")
+[ "$psize" -le 130 ] && pass "hello program is $psize bytes (<= 130)" ||
+	fail "hello program is <= 130 bytes" "it is $psize"
+check "layer digest is the diff_id (sha256 of the uncompressed layer)" \
+	"$(basename "$layer")" "$(sha256_of "$W/x/$layer")"
+if have readelf; then
+	check "program has no section headers and one RWX PT_LOAD" \
+		"0 1 LOAD RWE" \
+		"$(readelf -h "$W/x/hello" | awk '/Number of section headers/{s=$NF} /Number of program headers/{p=$NF} END{printf "%s %s", s, p}') $(readelf -lW "$W/x/hello" | awk '$1=="LOAD"{print $1, $7}')"
+fi
+if out=$("$W/x/hello" 2>&1); then
+	check "the packaged program prints Hello World" "Hello World" "$out"
+else
+	skip "the packaged program runs on this host" \
+		"cannot run a 386 ELF here (no ia32 support and no qemu-i386 binfmt entry): $out"
+fi
+
+# --- reproducible ---------------------------------------------------------
+mkdir -p "$W/elsewhere/deeper"
+cp "$HELLO" "$W/elsewhere/hello.asm"
+(cd "$W/elsewhere/deeper" && umask 077 && TZ=Asia/Tokyo LC_ALL=C TMPDIR=$W \
+	"$TINYIMG" build -q ../hello.asm -o "$W/again.tar")
+check_cmd "rebuild from another folder, umask, TZ and TMPDIR is byte-identical" \
+	cmp "$W/hello.tar" "$W/again.tar"
+SOURCE_DATE_EPOCH=1700000000 "$TINYIMG" build -q "$HELLO" -o "$W/dated.tar"
+check "SOURCE_DATE_EPOCH sets created in RFC 3339" '"created":"2023-11-14T22:13:20Z"' \
+	"$(tar -xOf "$W/dated.tar" "$(tar -tf "$W/dated.tar" | head -n 3 | while read -r m; do tar -xOf "$W/dated.tar" "$m" | grep -q '"architecture"' && echo "$m"; done | head -n 1)" | grep -o '"created":"[^"]*"' | head -n 1)"
+check "SOURCE_DATE_EPOCH sets the tar mtimes" "2023-11-14" \
+	"$(TZ=UTC tar -tvf "$W/dated.tar" | awk '{print $4}' | sort -u)"
+SOURCE_DATE_EPOCH=1700000000 "$TINYIMG" build -q "$HELLO" -o "$W/dated2.tar"
+check_cmd "same SOURCE_DATE_EPOCH, same bytes" cmp "$W/dated.tar" "$W/dated2.tar"
+
+# --- names -----------------------------------------------------------------
+cp "$HELLO" "$W/My-Prog.asm"
+run_build "$W/mine" "$W/My-Prog.asm" -o "$W/mine.tar"
+check "default tag is the lower-cased base name" "my-prog:latest" \
+	"$($VALIDATE "$W/mine.tar" tags)"
+check "the program is named after the input" '["/My-Prog"]' \
+	"$($VALIDATE "$W/mine.tar" entrypoint)"
+run_build "$W/tagged" "$HELLO" -t registry.example:5000/team/app:v1.2 -o "$W/tagged.tar"
+check "-t with registry and tag" "registry.example:5000/team/app:v1.2 registry.example:5000/team/app:v1.2" \
+	"$($VALIDATE "$W/tagged.tar" tags names | tr '\n' ' ' | sed 's/ $//')"
+
+odd="$W/we ird \$(touch pwned); 'q' \"d\".asm"
+cp "$HELLO" "$odd"
+(cd "$W" && run_build "$W/odd" "$odd" -t odd -o "$W/odd;\$(x).tar")
+check "a file name with spaces, quotes, \$(...) and ; is just a name" 0 "$status"
+check "...and nothing in it was run by a shell" "no" "$([ -e "$W/pwned" ] && echo yes || echo no)"
+check "...and the output has its odd name" "yes" "$([ -f "$W/odd;\$(x).tar" ] && echo yes)"
+cp "$HELLO" "$W/-dash.asm"
+(cd "$W" && run_build "$W/dash" -t dash -o dash.tar -- -dash.asm)
+check "an input named -dash.asm is not taken for an option by nasm" 0 "$status"
+
+mkdir -p "$W/inc/lib" "$W/inc/run"
+cat >"$W/inc/lib/msg.inc" <<'ASM'
+msg:    db "included", 10
+len:    equ $ - msg
+ASM
+cat >"$W/inc/lib/prog.asm" <<'ASM'
+        BITS 32
+        SECTION .data
+%include "msg.inc"
+        SECTION .text
+        global _start
+_start: mov edx, len
+        mov ecx, msg
+        mov ebx, 1
+        mov eax, 4
+        int 0x80
+        mov eax, 1
+        xor ebx, ebx
+        int 0x80
+ASM
+(cd "$W/inc/run" && run_build "$W/inc/out" ../lib/prog.asm -o "$W/inc.tar")
+check "%include finds files beside the input from any folder" 0 "$status"
+
+run_build "$W/verbose" -v "$HELLO" -o "$W/verbose.tar"
+check "-v prints each external command" "nasm ld strip" \
+	"$(grep -o '^tinyimg: run: [a-z]*' "$W/verbose.err" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')"
+run_build "$W/quiet" -q "$HELLO" -o "$W/quiet.tar"
+check "-q prints nothing" "" "$(cat "$W/quiet.err" "$W/quiet.out")"
+check "--version" "tinyimg 0.1.0" "$("$TINYIMG" --version)"
+"$TINYIMG" --help >"$W/help" 2>&1
+check "--help exits 0 and shows usage" "0 yes" "$? $(grep -q '^usage: tinyimg build' "$W/help" && echo yes)"
+"$TINYIMG" help build >"$W/helpb" 2>&1
+check "help build lists every option" "0 yes" \
+	"$? $(grep -q -- '--output' "$W/helpb" && grep -q -- '--tag' "$W/helpb" && grep -q -- '--quiet' "$W/helpb" && grep -q -- '--verbose' "$W/helpb" && echo yes)"
+
+# --- bad input: message, exit status, nothing written, nothing left -------
+# refuse NAME STATUS TEXT ARGS...: the build fails with STATUS, stderr holds
+# TEXT, no output appears and TMPDIR is left empty.
+refuse() {
+	local name=$1 want=$2 text=$3
+	shift 3
+	rm -f "$W/bad.tar"
+	run_build "$W/bad" "$@"
+	if [ "$status" != "$want" ]; then
+		fail "$name: exit status $want" "got $status: $(cat "$W/bad.err")"
+	elif ! grep -qF -- "$text" "$W/bad.err"; then
+		fail "$name: says '$text'" "stderr: $(cat "$W/bad.err")"
+	elif [ -e "$W/bad.tar" ] || [ -n "$(ls -A "$tmpd")" ] ||
+	     ls -A "$W" | grep -q '^\.bad\.tar'; then
+		fail "$name: leaves nothing behind" "$(ls -A "$tmpd" "$W" | head)"
+	else
+		pass "$name: exit $want, '$text', nothing written or left"
+	fi
+}
+
+refuse "missing input" 1 "tinyimg: $W/nope.asm: No such file or directory" "$W/nope.asm" -o "$W/bad.tar"
+: >"$W/empty.asm"
+refuse "empty input" 1 "tinyimg: $W/empty.asm: file is empty" "$W/empty.asm" -o "$W/bad.tar"
+head -c 300 /dev/urandom | tr -d '\177' >"$W/junk.asm"; printf '\0' >>"$W/junk.asm"
+refuse "binary input" 1 "tinyimg: $W/junk.asm: not assembly source" "$W/junk.asm" -o "$W/bad.tar"
+printf 'this is not assembly\n' >"$W/words.asm"
+refuse "text that is not assembly" 1 "tinyimg: nasm failed on $W/words.asm" "$W/words.asm" -o "$W/bad.tar"
+printf '        BITS 32\n        SECTION .text\n        global _start\n_start: mov eax, \n' >"$W/syntax.asm"
+refuse "nasm's own diagnostics reach the user" 1 "$W/syntax.asm:4: error:" "$W/syntax.asm" -o "$W/bad.tar"
+printf '        BITS 32\n        SECTION .text\nmain:   mov eax, 1\n        int 0x80\n' >"$W/nostart.asm"
+refuse "no _start label" 1 "tinyimg: $W/nostart.asm: defines no global _start label" "$W/nostart.asm" -o "$W/bad.tar"
+printf '; only a comment\n' >"$W/comment.asm"
+refuse "source with no code" 1 "defines no global _start label" "$W/comment.asm" -o "$W/bad.tar"
+printf '        BITS 32\n        SECTION .text\n        global _start\n_start: call missing\n' >"$W/undef.asm"
+refuse "undefined symbol" 1 "nasm failed on $W/undef.asm" "$W/undef.asm" -o "$W/bad.tar"
+refuse "input is a folder" 1 "is a folder" "$W" -o "$W/bad.tar"
+refuse "output folder missing" 1 "tinyimg: cannot create a temporary file $W/no/such" "$HELLO" -o "$W/no/such/bad.tar"
+refuse "no -o" 2 "no output given" "$HELLO"
+refuse "no input" 2 "no input file given" -o "$W/bad.tar"
+refuse "two inputs" 2 "one input file at a time" "$HELLO" "$HELLO" -o "$W/bad.tar"
+refuse "unknown option" 2 "unknown option '--frobnicate'" --frobnicate "$HELLO" -o "$W/bad.tar"
+refuse "-o without a value" 2 "option '-o' needs a value" "$HELLO" -o
+refuse "-o names the input" 2 "names the input itself" "$HELLO" -o "$HELLO"
+refuse "invalid -t" 2 "invalid tag 'Bad Name'" "$HELLO" -t "Bad Name" -o "$W/bad.tar"
+cp "$HELLO" "$W/Hello World.asm"
+refuse "base name that is no valid image name" 2 "name it with -t NAME[:TAG]" "$W/Hello World.asm" -o "$W/bad.tar"
+SOURCE_DATE_EPOCH=yesterday refuse "bad SOURCE_DATE_EPOCH" 1 "SOURCE_DATE_EPOCH='yesterday'" "$HELLO" -o "$W/bad.tar"
+mkdir -p "$W/bin"
+for tool in ld strip; do ln -sf "$(command -v $tool)" "$W/bin/$tool"; done
+TOOL_PATH=$W/bin refuse "nasm missing" 1 "tinyimg: nasm not found in PATH (install the nasm package)" "$HELLO" -o "$W/bad.tar"
+rm "$W/bin/ld"; ln -sf "$(command -v nasm)" "$W/bin/nasm"
+TOOL_PATH=$W/bin refuse "ld missing" 1 "tinyimg: ld not found in PATH (install the binutils package)" "$HELLO" -o "$W/bad.tar"
+
+echo precious >"$W/keep.tar"
+run_build "$W/keep" "$W/nostart.asm" -o "$W/keep.tar"
+check "a failed build leaves an existing output untouched" "1 precious" "$status $(cat "$W/keep.tar")"
+
+# --- signals: temporary files go, the child goes, no output appears -------
+mkdir -p "$W/slow"
+cat >"$W/slow/nasm" <<'SH'
+#!/bin/sh
+echo $$ >"$SLOW_PIDFILE"
+exec sleep 30
+SH
+chmod +x "$W/slow/nasm"
+for sig in INT TERM; do
+	tmpd=$(mktemp -d "$W/tmp.XXXXXX")
+	rm -f "$W/slow/pid" "$W/sig.tar"
+	SLOW_PIDFILE=$W/slow/pid TMPDIR=$tmpd PATH="$W/slow:$PATH" \
+		"$TINYIMG" build "$HELLO" -o "$W/sig.tar" 2>/dev/null &
+	pid=$!
+	for _ in $(seq 100); do [ -s "$W/slow/pid" ] && break; sleep 0.05; done
+	kill -s "$sig" "$pid"
+	wait "$pid"
+	st=$?
+	child=$(cat "$W/slow/pid" 2>/dev/null)
+	alive=no
+	[ -n "$child" ] && kill -0 "$child" 2>/dev/null && alive=yes
+	check "SIG$sig: dies of the signal, no output, TMPDIR empty, child stopped" \
+		"$((128 + $(kill -l "$sig"))) no  no" \
+		"$st $([ -e "$W/sig.tar" ] && echo yes || echo no) $(ls -A "$tmpd" | tr '\n' ' ') $alive"
+done
+
+# --- install ---------------------------------------------------------------
+make -s -C "$TOP" install DESTDIR="$W/dest" PREFIX=/opt/ti >/dev/null
+check "make install honours DESTDIR and PREFIX" "tinyimg 0.1.0" \
+	"$("$W/dest/opt/ti/bin/tinyimg" --version 2>&1)"
