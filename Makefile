@@ -6,9 +6,7 @@ CFLAGS ?= -O2
 CFLAGS += -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -iquote src
 
-LIB_SRCS = src/util.c src/sha256.c src/json.c src/sink.c src/tar.c \
-           src/elf.c src/cleanup.c src/spawn.c src/ref.c src/toolchain.c \
-           src/layer.c src/image.c src/build.c
+LIB_SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 UNIT_TESTS = tests/unit/test_sha256 tests/unit/test_json tests/unit/test_tar \
              tests/unit/test_ref

@@ -1,11 +1,10 @@
-/* build: the "tinyimg build" command. */
-#define _GNU_SOURCE /* getopt_long */
+/* build: the "tinyimg build" command: input in, image tarball out. */
+#define _POSIX_C_SOURCE 200809L
 #include "build.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +15,18 @@
 #include "elf.h"
 #include "image.h"
 #include "layer.h"
+#include "opts.h"
 #include "ref.h"
 #include "sink.h"
 #include "toolchain.h"
 #include "util.h"
-
-enum { EXIT_USAGE = 2 };
-
-/* What the user asked for. Strings point into argv or the environment. */
-struct options {
-	const char *input, *output;
-	struct image_list tags;
-	const char *arch; /* --arch, or NULL */
-	int strip;        /* --strip: super strip a prebuilt executable */
-	int quiet, verbose;
-};
 
 /* What the input file is, judged by its content. */
 enum input_kind { INPUT_ASM, INPUT_OBJECT, INPUT_EXECUTABLE };
 
 /* The state of one build; everything here is freed by build_free. */
 struct build {
-	const struct options *o;
+	const struct opts *o;
 	enum input_kind kind;
 	char *workdir;     /* private temporary folder */
 	char *program;     /* the file that becomes the program in the image */
@@ -53,104 +42,21 @@ struct build {
 
 void build_help(FILE *f)
 {
-	fputs("usage: tinyimg build [options] INPUT -o OUTPUT.tar\n"
-	      "\n"
-	      "INPUT is nasm assembly source (.asm), an ELF relocatable object or\n"
-	      "a static ELF executable; tinyimg tells them apart by content.\n"
-	      "\n"
-	      "  -o, --output FILE   write the image tarball to FILE (required)\n"
-	      "  -t, --tag NAME[:TAG]\n"
-	      "                      name the image (default: INPUT's base name,\n"
-	      "                      lower-cased, tag latest)\n"
-	      "  -a, --arch ARCH     386 (default for assembly) or amd64\n"
-	      "      --strip         super strip a prebuilt executable too\n"
-	      "  -q, --quiet         print nothing but errors\n"
-	      "  -v, --verbose       print each external command as it runs\n"
-	      "  -h, --help          show this help\n"
-	      "\n"
-	      "SOURCE_DATE_EPOCH sets the image's creation time (default: 0).\n"
-	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
-	      f);
+	opts_help(f);
 }
 
-/* usage_error() prints a usage message and returns the usage exit status. */
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("tinyimg: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'tinyimg help build'.\n", stderr);
-	return EXIT_USAGE;
-}
-
-static void list_push(struct image_list *l, const char *s)
-{
-	l->v = util_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-	l->v[l->n++] = (char *)s;
-}
-
-/* parse_options() fills O from ARGV; 0, or the usage exit status. */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "strip", no_argument, NULL, 'S' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	memset(o, 0, sizeof *o);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:t:a:qvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->output = optarg; break;
-		case 't': list_push(&o->tags, optarg); break;
-		case 'a': o->arch = optarg; break;
-		case 'S': o->strip = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'h': build_help(stdout); exit(0);
-		case ':': return usage_error("option '%s' needs a value",
-		                             argv[optind - 1]);
-		default: return usage_error("unknown option '%s'",
-		                            argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return usage_error("%s", "no input file given");
-	if (optind + 1 < argc)
-		return usage_error("one input file at a time; '%s' is one too "
-		                   "many", argv[optind + 1]);
-	o->input = argv[optind];
-	if (!o->output)
-		return usage_error("%s", "no output given: add -o OUTPUT.tar");
-	if (o->arch && !toolchain_arch(o->arch))
-		return usage_error("unknown architecture '%s': use 386 or amd64",
-		                   o->arch);
-	if (o->quiet && o->verbose)
-		return usage_error("%s", "--quiet and --verbose contradict each "
-		                   "other");
-	return 0;
-}
-
-/* stem() is BASE without its extension EXT (when it ends in it), or a heap
- * copy of BASE. */
+/* stem() is BASE without the ending EXT (when it has it), as a heap copy. */
 static char *stem(const char *base, const char *ext)
 {
 	size_t n = strlen(base), e = strlen(ext);
 	char *s = util_xstrdup(base);
 
-	if (e && n > e && strcmp(base + n - e, ext) == 0)
+	if (n > e && strcmp(base + n - e, ext) == 0)
 		s[n - e] = '\0';
 	return s;
 }
 
-/* input_stem() is the input's base name less a .asm, .s or .o ending. */
+/* input_stem() is the input's base name less a .asm or .o ending. */
 static char *input_stem(const struct build *b)
 {
 	const char *base = util_basename(b->o->input);
@@ -162,7 +68,7 @@ static char *input_stem(const struct build *b)
 	}
 }
 
-/* parse_tags() reads the -t values, or makes the default from INPUT. */
+/* parse_tags() reads the -t values, or makes the default from the input. */
 static int parse_tags(struct build *b)
 {
 	const struct image_list *tags = &b->o->tags;
@@ -180,35 +86,35 @@ static int parse_tags(struct build *b)
 			*p = (char)tolower((unsigned char)*p);
 		r = ref_parse(name, &b->refs[0], &why);
 		if (r < 0)
-			util_error("cannot name the image after %s: '%s' is not a "
-			           "valid image name (%s); name it with -t "
-			           "NAME[:TAG]", b->o->input, name, why);
+			opts_usage_error("cannot name the image after %s: '%s' is "
+			                 "not a valid image name (%s); name it with "
+			                 "-t NAME[:TAG]", b->o->input, name, why);
 		free(name);
-		return r < 0 ? EXIT_USAGE : 0;
+		return r < 0 ? OPTS_USAGE : 0;
 	}
 	for (i = 0; i < tags->n; i++)
 		if (ref_parse(tags->v[i], &b->refs[i], &why) < 0)
-			return usage_error("invalid tag '%s'", tags->v[i]),
-			       fprintf(stderr, "tinyimg: %s\n", why), EXIT_USAGE;
+			return opts_usage_error("invalid tag '%s': %s", tags->v[i],
+			                        why);
 	return 0;
 }
 
-/* source_date() reads SOURCE_DATE_EPOCH into *T (0 when unset). */
-static int source_date(uint64_t *t)
+/* creation_time() picks --created, else SOURCE_DATE_EPOCH, else 0. */
+static int creation_time(struct build *b)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
 	char *end;
 	unsigned long long v;
 
-	*t = 0;
-	if (!s || !*s)
+	b->created = b->o->created;
+	if (b->o->has_created || !s || !*s)
 		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || *end || !isdigit((unsigned char)s[0]) || v > 253402300799ULL)
 		return util_error("SOURCE_DATE_EPOCH='%s' is not a number of "
 		                  "seconds since 1970 (up to year 9999)", s);
-	*t = v;
+	b->created = v;
 	return 0;
 }
 
@@ -224,12 +130,10 @@ static int looks_like_text(const unsigned char *buf, size_t len)
 	return 1;
 }
 
-/* classify_input() opens the input and decides what it is by content. */
-static int classify_input(struct build *b)
+/* read_head() opens the input, checks it is a regular non-empty file and
+ * reads up to SIZE bytes of its start into HEAD; returns the count. */
+static ssize_t read_head(const char *in, unsigned char *head, size_t size)
 {
-	const char *in = b->o->input;
-	unsigned char head[4096];
-	struct elf_info info;
 	struct stat st;
 	ssize_t n;
 	int fd = open(in, O_RDONLY | O_CLOEXEC);
@@ -239,25 +143,38 @@ static int classify_input(struct build *b)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return S_ISDIR(st.st_mode)
-		       ? util_error("%s: is a folder; expected an .asm file, an "
-		                    "ELF object or a static executable", in)
+		       ? util_error("%s: is a folder; expected nasm assembly "
+		                    "source, an ELF object or a static executable",
+		                    in)
 		       : util_error("%s: not a regular file", in);
 	}
-	while ((n = read(fd, head, sizeof head)) < 0 && errno == EINTR)
+	while ((n = read(fd, head, size)) < 0 && errno == EINTR)
 		;
-	if (n < 0) {
-		close(fd);
+	close(fd);
+	if (n < 0)
 		return util_error("%s: read failed:", in);
-	}
-	if (n == 0) {
-		close(fd);
+	if (n == 0)
 		return util_error("%s: file is empty; expected nasm assembly "
 		                  "source, an ELF object or a static executable",
 		                  in);
-	}
-	if (elf_has_magic(head, (uint64_t)n)) {
-		int r = elf_read(fd, in, &info);
+	return n;
+}
 
+/* classify_input() decides by content what the input is. */
+static int classify_input(struct build *b)
+{
+	const char *in = b->o->input;
+	unsigned char head[4096];
+	struct elf_info info;
+	ssize_t n = read_head(in, head, sizeof head);
+	int fd, r;
+
+	if (n < 0)
+		return -1;
+	if (elf_has_magic(head, (uint64_t)n)) {
+		if ((fd = open(in, O_RDONLY | O_CLOEXEC)) < 0)
+			return util_error("%s:", in);
+		r = elf_read(fd, in, &info);
 		close(fd);
 		if (r < 0)
 			return -1;
@@ -265,10 +182,9 @@ static int classify_input(struct build *b)
 		elf_free(&info);
 		return 0;
 	}
-	close(fd);
 	if (!looks_like_text(head, (size_t)n))
-		return util_error("%s: not assembly source, an ELF object or an "
-		                  "ELF executable (it holds binary data)", in);
+		return util_error("%s: not nasm assembly source, an ELF object or "
+		                  "an ELF executable (it holds binary data)", in);
 	b->kind = INPUT_ASM;
 	return 0;
 }
@@ -282,28 +198,31 @@ static int same_file(const char *a, const char *b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* check_output() refuses an output that is the input or a folder. */
-static int check_output(const struct options *o)
+/* check_output() refuses an output that is the input, a folder, or a
+ * terminal. Returns 0 or the usage exit status. */
+static int check_output(const struct opts *o)
 {
 	struct stat st;
 
 	if (strcmp(o->output, "-") == 0) {
 		if (isatty(STDOUT_FILENO))
-			return usage_error("%s", "refusing to write an image to a "
-			                   "terminal; redirect -o - or name a file");
+			return opts_usage_error("refusing to write an image to a "
+			                        "terminal; redirect -o - or name a "
+			                        "file");
 		return 0;
 	}
 	if (same_file(o->input, o->output) || strcmp(o->input, o->output) == 0)
-		return usage_error("-o %s names the input itself; choose another "
-		                   "output file", o->output);
+		return opts_usage_error("-o %s names the input itself; choose "
+		                        "another output file", o->output);
 	if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
-		return usage_error("-o %s is a folder; name a file", o->output);
+		return opts_usage_error("-o %s is a folder; name a file",
+		                        o->output);
 	return 0;
 }
 
-/* make_temp() creates a file (DIR_ELSE 0) or folder from TEMPLATE,
- * registered for cleanup with no window for a signal to miss it. Returns the
- * open file (or 0 for a folder), or -1 after a message. */
+/* make_temp() creates a file (or, with FOLDER, a folder) from TEMPLATE,
+ * registered for cleanup with no window for a signal to miss it. Returns
+ * the open file (0 for a folder), or -1 after a message. */
 static int make_temp(char *template, int folder)
 {
 	sigset_t all, old;
@@ -314,7 +233,7 @@ static int make_temp(char *template, int folder)
 	if (folder)
 		fd = mkdtemp(template) ? 0 : -1;
 	else
-		fd = mkostemp(template, O_CLOEXEC);
+		fd = mkstemp(template);
 	if (fd >= 0 && cleanup_add(template) < 0) {
 		if (folder)
 			rmdir(template);
@@ -327,6 +246,8 @@ static int make_temp(char *template, int folder)
 	if (fd < 0)
 		util_error("cannot create a temporary %s %s:",
 		           folder ? "folder" : "file", template);
+	else if (!folder)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return fd;
 }
 
@@ -353,8 +274,9 @@ static char *work_path(struct build *b, const char *name)
 	return p;
 }
 
-/* check_program() opens PATH and checks it is a program tinyimg can
- * package; with SUPERSTRIP it is cut down in place first. */
+/* check_program() checks PATH (called NAME in messages) is a program
+ * tinyimg can package; with SUPERSTRIP it is cut down in place first.
+ * STRICT applies the rules for what tinyimg linked itself. */
 static int check_program(struct build *b, const char *path, const char *name,
                          int superstrip, int strict)
 {
@@ -370,18 +292,20 @@ static int check_program(struct build *b, const char *path, const char *name,
 	if (r == 0)
 		r = elf_check_program(fd, name, &info, strict);
 	if (r == 0 && !(b->arch = elf_arch(&info)))
-		r = util_error("%s: unknown machine type %u", name, info.machine);
+		r = util_error("%s: machine type %u is not one tinyimg knows",
+		               name, info.machine);
 	if (r == 0 && b->o->arch && strcmp(b->o->arch, b->arch) != 0)
-		r = util_error("%s: is a %s program but --arch %s was given",
-		               name, b->arch, b->o->arch);
+		r = util_error("%s: is a %s program but --arch %s was given; drop "
+		               "--arch or give --arch %s", name, b->arch,
+		               b->o->arch, b->arch);
 	b->program_size = info.file_size;
 	elf_free(&info);
 	close(fd);
 	return r;
 }
 
-/* object_arch() reads the object OBJECT: its architecture, and whether it
- * defines _start (an error naming INPUT when it does not). */
+/* check_object() reads the object OBJECT (made from INPUT): its
+ * architecture, and whether it defines _start. */
 static int check_object(const char *object, const char *input,
                         const struct toolchain_arch **arch)
 {
@@ -409,12 +333,60 @@ static int check_object(const char *object, const char *input,
 	return r;
 }
 
+/* source_arch() picks the architecture for assembly: --arch, else what
+ * the source's BITS directive says; they must agree. */
+static int source_arch(const struct build *b, const struct toolchain_arch **arch)
+{
+	const char *in = b->o->input;
+	int bits = toolchain_source_bits(in);
+
+	if (bits < 0)
+		return -1;
+	if (bits == 16)
+		return util_error("%s: says BITS 16; Linux programs are 32-bit "
+		                  "(386) or 64-bit (amd64)", in);
+	if (!b->o->arch) {
+		*arch = toolchain_arch(bits == 64 ? "amd64" : "386");
+		return 0;
+	}
+	*arch = toolchain_arch(b->o->arch);
+	if (bits && bits != ((*arch)->machine == 62 ? 64 : 32))
+		return util_error("%s: says BITS %d, which is not code for --arch "
+		                  "%s; drop --arch or give --arch %s", in, bits,
+		                  b->o->arch, bits == 64 ? "amd64" : "386");
+	return 0;
+}
+
+/* copy_file() copies the regular file SRC to the new file DST. */
+static int copy_file(const char *src, const char *dst)
+{
+	struct stat st;
+	struct sink s;
+	int in = open(src, O_RDONLY | O_CLOEXEC), out, r;
+
+	if (in < 0 || fstat(in, &st) < 0) {
+		if (in >= 0)
+			close(in);
+		return util_error("%s:", src);
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (out < 0) {
+		close(in);
+		return util_error("%s:", dst);
+	}
+	sink_init(&s, out, dst);
+	r = sink_copy_fd(&s, in, src, (uint64_t)st.st_size);
+	close(in);
+	if (close(out) < 0 && r == 0)
+		r = util_error("%s:", dst);
+	return r;
+}
+
 /* make_program() turns the input into the program file to package. */
 static int make_program(struct build *b)
 {
-	const struct options *o = b->o;
-	const struct toolchain_arch *arch =
-		toolchain_arch(o->arch ? o->arch : "386");
+	const struct opts *o = b->o;
+	const struct toolchain_arch *arch = NULL;
 	char *object = NULL;
 	int r = 0;
 
@@ -425,20 +397,23 @@ static int make_program(struct build *b)
 	if (!(b->program = work_path(b, "program")))
 		return -1;
 	if (b->kind == INPUT_EXECUTABLE) {
-		/* copy, then cut the copy */
-		return util_error("%s: --strip of executables is not done yet",
-		                  o->input);
+		if (copy_file(o->input, b->program) < 0)
+			return -1;
+		return check_program(b, b->program, o->input, 1, 0);
 	}
 	if (b->kind == INPUT_ASM) {
 		if (!(object = work_path(b, "program.o")))
 			return -1;
-		r = toolchain_assemble(o->input, arch, object, o->verbose);
+		r = source_arch(b, &arch);
+		if (r == 0)
+			r = toolchain_assemble(o->input, arch, object, o->verbose);
 	}
 	if (r == 0)
 		r = check_object(object ? object : o->input, o->input, &arch);
 	if (r == 0 && o->arch && strcmp(arch->name, o->arch) != 0)
-		r = util_error("%s: is a %s object but --arch %s was given",
-		               o->input, arch->name, o->arch);
+		r = util_error("%s: is a %s object but --arch %s was given; drop "
+		               "--arch or give --arch %s", o->input, arch->name,
+		               o->arch, arch->name);
 	if (r == 0)
 		r = toolchain_link(object ? object : o->input, o->input, arch,
 		                   b->workdir, b->program, b->kind == INPUT_ASM,
@@ -483,29 +458,69 @@ static int finish_output(struct build *b, int fd)
 	return 0;
 }
 
+/* fill_layer() puts the program and every --add into LAYER. */
+static int fill_layer(const struct build *b, struct layer *layer)
+{
+	size_t i;
+
+	if (layer_add_file(layer, b->image_path, b->program, 0755,
+	                   b->program_size) < 0)
+		return -1;
+	for (i = 0; i < b->o->adds.n; i++) {
+		char *src = util_xstrdup(b->o->adds.v[i]);
+		char *colon = strrchr(src, ':');
+		int r;
+
+		*colon = '\0';
+		r = layer_add_tree(layer, src, colon + 1);
+		free(src);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* image_spec() describes the image from the options and the build. */
+static void image_spec(const struct build *b, struct image_spec *spec)
+{
+	const struct opts *o = b->o;
+
+	memset(spec, 0, sizeof *spec);
+	spec->arch = b->arch;
+	spec->refs = b->refs;
+	spec->nrefs = b->nrefs;
+	spec->created = b->created;
+	spec->created_by = b->created_by;
+	spec->format = o->format;
+	spec->entrypoint = o->entrypoint;
+	spec->cmd = o->cmd;
+	spec->has_cmd = o->has_cmd;
+	spec->env = o->env;
+	spec->labels = o->labels;
+	spec->ports = o->ports;
+	spec->workdir = o->workdir;
+	spec->user = o->user;
+	spec->stop_signal = o->stop_signal;
+}
+
 /* write_image() writes the image tarball to the output. */
 static int write_image(struct build *b, struct image_result *res)
 {
 	struct image_spec spec;
+	struct image_list entrypoint = { NULL, 0 };
 	struct layer layer;
 	struct sink out;
 	char *layer_path = work_path(b, "layer.tar");
 	const char *name = strcmp(b->o->output, "-") ? b->o->output : "stdout";
-	int fd, r = -1;
+	int fd = -1, r = -1;
 
-	memset(&spec, 0, sizeof spec);
-	spec.arch = b->arch;
-	spec.refs = b->refs;
-	spec.nrefs = b->nrefs;
-	spec.created = b->created;
-	spec.created_by = b->created_by;
-	spec.format = IMAGE_FORMAT_BOTH;
-	list_push(&spec.entrypoint, b->image_path);
+	image_spec(b, &spec);
+	if (!b->o->has_entrypoint) {
+		image_list_push(&entrypoint, util_xstrdup(b->image_path));
+		spec.entrypoint = entrypoint;
+	}
 	layer_init(&layer);
-	if (!layer_path ||
-	    layer_add_file(&layer, b->image_path, b->program, 0755,
-	                   b->program_size) < 0 ||
-	    (fd = open_output(b)) < 0)
+	if (!layer_path || fill_layer(b, &layer) < 0 || (fd = open_output(b)) < 0)
 		goto out;
 	sink_init(&out, fd, name);
 	r = image_write(&spec, &layer, layer_path, &out, res);
@@ -515,7 +530,7 @@ static int write_image(struct build *b, struct image_result *res)
 		r = util_error("%s:", name);
 out:
 	layer_free(&layer);
-	free(spec.entrypoint.v);
+	image_list_free(&entrypoint);
 	free(layer_path);
 	return r;
 }
@@ -546,31 +561,42 @@ static void build_free(struct build *b)
 	free(b->tmp_output);
 }
 
+/* prepare() checks the output and input and works out names and times.
+ * Returns 0, 1 or the usage exit status. */
+static int prepare(struct build *b)
+{
+	const struct opts *o = b->o;
+	char *name;
+	int r = check_output(o);
+
+	if (r == 0 && (classify_input(b) < 0 || creation_time(b) < 0))
+		r = 1;
+	if (r == 0)
+		r = parse_tags(b);
+	if (r != 0)
+		return r;
+	name = input_stem(b);
+	b->image_path = o->path ? util_xstrdup(o->path)
+	                        : util_xasprintf("/%s", *name ? name : "program");
+	b->created_by = util_xasprintf("tinyimg build %s",
+	                               util_basename(o->input));
+	free(name);
+	return 0;
+}
+
 /* run() does the build described by O; returns the exit status. */
-static int run(const struct options *o)
+static int run(const struct opts *o)
 {
 	struct build b;
 	struct image_result res;
-	char *name;
 	int r;
 
 	memset(&b, 0, sizeof b);
 	b.o = o;
-	r = check_output(o);
-	if (r == 0 && (classify_input(&b) < 0 || source_date(&b.created) < 0))
+	r = prepare(&b);
+	if (r == 0 && (make_workdir(&b) < 0 || make_program(&b) < 0 ||
+	               write_image(&b, &res) < 0))
 		r = 1;
-	if (r == 0)
-		r = parse_tags(&b);
-	if (r == 0) {
-		name = input_stem(&b);
-		b.image_path = util_xasprintf("/%s", *name ? name : "program");
-		b.created_by = util_xasprintf("tinyimg build %s",
-		                              util_basename(o->input));
-		free(name);
-		if (make_workdir(&b) < 0 || make_program(&b) < 0 ||
-		    write_image(&b, &res) < 0)
-			r = 1;
-	}
 	if (r == 0 && !o->quiet)
 		summary(&b, &res);
 	cleanup_run();
@@ -580,13 +606,13 @@ static int run(const struct options *o)
 
 int build_main(int argc, char **argv)
 {
-	struct options o;
+	struct opts o;
 	int r;
 
 	cleanup_install();
-	r = parse_options(argc, argv, &o);
+	r = opts_parse(argc, argv, &o);
 	if (r == 0)
 		r = run(&o);
-	free(o.tags.v);
+	opts_free(&o);
 	return r;
 }

@@ -18,6 +18,23 @@
 #define MT_CONFIG "application/vnd.oci.image.config.v1+json"
 #define MT_LAYER "application/vnd.oci.image.layer.v1.tar"
 
+void image_list_push(struct image_list *l, char *s)
+{
+	l->v = util_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = s;
+}
+
+void image_list_free(struct image_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 void image_rfc3339(uint64_t seconds, char buf[32])
 {
 	time_t t = (time_t)seconds;

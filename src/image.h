@@ -17,11 +17,17 @@ enum image_format {
 	IMAGE_FORMAT_OCI,
 };
 
-/* A list of strings; NULL v when empty. */
+/* A list of heap strings, owned by the list; NULL v when empty. */
 struct image_list {
 	char **v;
 	size_t n;
 };
+
+/* Append S (a heap string the list takes over). */
+void image_list_push(struct image_list *l, char *s);
+
+/* Free every string and the list itself. */
+void image_list_free(struct image_list *l);
 
 /* Everything that goes into the image. The caller owns all of it. */
 struct image_spec {

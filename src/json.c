@@ -123,3 +123,148 @@ void json_key_uint(struct json *j, const char *key, uint64_t v)
 	json_key(j, key);
 	json_uint(j, v);
 }
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* put_utf8() appends code point CP to OUT at *N as UTF-8. */
+static void put_utf8(char *out, size_t *n, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[(*n)++] = (char)cp;
+	} else if (cp < 0x800) {
+		out[(*n)++] = (char)(0xc0 | cp >> 6);
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		out[(*n)++] = (char)(0xe0 | cp >> 12);
+		out[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		out[(*n)++] = (char)(0xf0 | cp >> 18);
+		out[(*n)++] = (char)(0x80 | (cp >> 12 & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+/* unicode_escape() decodes \uXXXX (and a following low surrogate) at P,
+ * which points after the 'u'; returns the end, or NULL when malformed. */
+static const char *unicode_escape(const char *p, char *out, size_t *n)
+{
+	unsigned cp, lo;
+
+	if (hex4(p, &cp) < 0)
+		return NULL;
+	p += 4;
+	if (cp >= 0xdc00 && cp < 0xe000)
+		return NULL;
+	if (cp >= 0xd800 && cp < 0xdc00) {
+		if (p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) < 0 ||
+		    lo < 0xdc00 || lo >= 0xe000)
+			return NULL;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		p += 6;
+	}
+	put_utf8(out, n, cp);
+	return p;
+}
+
+/* parse_string() decodes the JSON string at P (at its opening quote) into a
+ * heap string *OUT; returns the end, or NULL when malformed. */
+static const char *parse_string(const char *p, char **out)
+{
+	char *s = util_xmalloc(strlen(p) * 2 + 1);
+	size_t n = 0;
+
+	for (p++; *p != '"'; p++) {
+		if (*p == '\0' || (unsigned char)*p < 0x20)
+			goto bad;
+		if (*p != '\\') {
+			s[n++] = *p;
+			continue;
+		}
+		switch (*++p) {
+		case '"': s[n++] = '"'; break;
+		case '\\': s[n++] = '\\'; break;
+		case '/': s[n++] = '/'; break;
+		case 'b': s[n++] = '\b'; break;
+		case 'f': s[n++] = '\f'; break;
+		case 'n': s[n++] = '\n'; break;
+		case 'r': s[n++] = '\r'; break;
+		case 't': s[n++] = '\t'; break;
+		case 'u':
+			if (!(p = unicode_escape(p + 1, s, &n)) ||
+			    memchr(s, '\0', n))
+				goto bad;
+			p--;
+			break;
+		default: goto bad;
+		}
+	}
+	s[n] = '\0';
+	*out = s;
+	return p + 1;
+bad:
+	free(s);
+	return NULL;
+}
+
+int json_parse_string_array(const char *text, void (*add)(void *, char *),
+                            void *ctx, const char **why)
+{
+	const char *p = skip_space(text);
+	char *s;
+
+	*why = "expected a JSON array of strings, like [\"/app\",\"--flag\"]";
+	if (*p++ != '[')
+		return -1;
+	p = skip_space(p);
+	if (*p == ']')
+		return *skip_space(p + 1) ? -1 : 0;
+	for (;;) {
+		if (*p != '"')
+			return -1;
+		if (!(p = parse_string(p, &s))) {
+			*why = "malformed JSON string (bad escape or control "
+			       "character)";
+			return -1;
+		}
+		add(ctx, s);
+		p = skip_space(p);
+		if (*p == ']')
+			break;
+		if (*p++ != ',')
+			return -1;
+		p = skip_space(p);
+	}
+	if (*skip_space(p + 1) != '\0') {
+		*why = "text after the closing ']'";
+		return -1;
+	}
+	return 0;
+}

@@ -38,4 +38,10 @@ void json_uint(struct json *j, uint64_t v);
 void json_key_string(struct json *j, const char *key, const char *s);
 void json_key_uint(struct json *j, const char *key, uint64_t v);
 
+
+/* Parse TEXT, a JSON array of strings ('["/hello","--loud"]'), calling
+ * ADD(ctx, s) with each decoded string (a heap string ADD takes over).
+ * 0, or -1 with *WHY saying what is malformed. */
+int json_parse_string_array(const char *text, void (*add)(void *, char *),
+                            void *ctx, const char **why);
 #endif

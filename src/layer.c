@@ -2,9 +2,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "layer.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -114,6 +117,63 @@ int layer_add_symlink(struct layer *l, const char *path, const char *target)
 	e.mode = 0777;
 	e.link = util_xstrdup(target);
 	return add(l, path, e);
+}
+
+/* add_children() adds every entry of the folder SRC below DEST. */
+static int add_children(struct layer *l, const char *src, const char *dest)
+{
+	DIR *d = opendir(src);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return util_error("%s:", src);
+	errno = 0;
+	while (r == 0 && (de = readdir(d))) {
+		char *s, *t;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		s = util_xasprintf("%s/%s", src, de->d_name);
+		t = util_xasprintf("%s/%s", strcmp(dest, "/") ? dest : "",
+		                   de->d_name);
+		r = layer_add_tree(l, s, t);
+		free(s);
+		free(t);
+		errno = 0;
+	}
+	if (r == 0 && errno)
+		r = util_error("%s: cannot list:", src);
+	closedir(d);
+	return r;
+}
+
+int layer_add_tree(struct layer *l, const char *src, const char *dest)
+{
+	struct stat st;
+	char target[4096];
+	ssize_t n;
+
+	if (lstat(src, &st) < 0)
+		return util_error("%s:", src);
+	if (S_ISREG(st.st_mode))
+		return layer_add_file(l, dest, src, st.st_mode & 07777,
+		                      (uint64_t)st.st_size);
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(src, target, sizeof target - 1);
+		if (n < 0)
+			return util_error("%s:", src);
+		target[n] = '\0';
+		return layer_add_symlink(l, dest, target);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return util_error("%s: is a device file, socket or FIFO; only "
+		                  "regular files, folders and symlinks go into "
+		                  "an image", src);
+	if (strcmp(dest, "/") != 0 &&
+	    layer_add_dir(l, dest, st.st_mode & 07777) < 0)
+		return -1;
+	return add_children(l, src, dest);
 }
 
 static int by_name(const void *a, const void *b)

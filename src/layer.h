@@ -39,6 +39,11 @@ int layer_add_dir(struct layer *l, const char *path, unsigned mode);
 /* Add a symbolic link PATH pointing at TARGET, with its parents. */
 int layer_add_symlink(struct layer *l, const char *path, const char *target);
 
+/* Add SRC at DEST: a regular file, a symlink (kept as a link), or a folder
+ * with everything below it. Modes are kept, owner becomes 0:0. Device
+ * files, sockets and FIFOs are refused. 0, or -1 after a message. */
+int layer_add_tree(struct layer *l, const char *src, const char *dest);
+
 /* Is PATH absolute, free of "." and ".." parts and of empty parts? */
 int layer_path_ok(const char *path);
 

@@ -2,9 +2,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "toolchain.h"
 
+#include <ctype.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -34,6 +37,42 @@ const struct toolchain_arch *toolchain_arch_of_machine(unsigned machine)
 		if (arches[i].machine == machine)
 			return &arches[i];
 	return NULL;
+}
+
+/* line_bits() reads a BITS/USE directive from LINE: 16, 32, 64 or 0. */
+static int line_bits(const char *line)
+{
+	char word[8];
+	int bits = 0, n = 0;
+
+	while (isspace((unsigned char)*line) || *line == '[')
+		line++;
+	if (sscanf(line, "%7[A-Za-z] %d%n", word, &bits, &n) == 2 &&
+	    strcasecmp(word, "bits") == 0)
+		return bits;
+	if (sscanf(line, "%7[A-Za-z0-9]", word) == 1) {
+		if (strcasecmp(word, "use16") == 0)
+			return 16;
+		if (strcasecmp(word, "use32") == 0)
+			return 32;
+		if (strcasecmp(word, "use64") == 0)
+			return 64;
+	}
+	return 0;
+}
+
+int toolchain_source_bits(const char *source)
+{
+	char line[4096];
+	FILE *f = fopen(source, "r");
+	int bits = 0;
+
+	if (!f)
+		return util_error("%s:", source);
+	while (bits == 0 && fgets(line, sizeof line, f))
+		bits = line_bits(line);
+	fclose(f);
+	return bits;
 }
 
 /* The linker script: one PT_LOAD (read, write, execute) that maps the ELF

@@ -17,6 +17,11 @@ const struct toolchain_arch *toolchain_arch(const char *name);
 /* The architecture whose e_machine is MACHINE, or NULL. */
 const struct toolchain_arch *toolchain_arch_of_machine(unsigned machine);
 
+/* The code size the nasm SOURCE asks for with its first BITS (or USE16,
+ * USE32, USE64) directive: 16, 32 or 64; 0 when it says none, -1 after a
+ * message when it cannot be read. */
+int toolchain_source_bits(const char *source);
+
 /* Assemble SOURCE with nasm into the object OBJECT, with SOURCE's folder on
  * the include path. 0, or -1 after a message. */
 int toolchain_assemble(const char *source, const struct toolchain_arch *arch,

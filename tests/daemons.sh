@@ -193,9 +193,10 @@ daemons_init() {
 
 # _td_sockdir_make: a directory for sockets short enough for sun_path (108 bytes):
 # ROOT/s when ROOT is short, else a fresh /tmp/tid.XXXXXX. Sockets go down to
-# ~40 bytes below it (dx/containerd/containerd-debug.sock, dx/libnetwork/*.sock).
+# ~40 bytes below it (dx/containerd/containerd-debug.sock, dx/libnetwork/*.sock);
+# podman refuses a runroot (here SOCK/pr) longer than 50 bytes.
 _td_sockdir_make() {
-	if [ ${#TINYIMG_D_ROOT} -le 48 ]; then
+	if [ ${#TINYIMG_D_ROOT} -le 40 ]; then
 		TINYIMG_D_SOCK=$TINYIMG_D_ROOT/s
 		TINYIMG_D_SOCK_OWNED=0
 		mkdir -p "$TINYIMG_D_SOCK"
@@ -535,7 +536,7 @@ _td_registry_wait() {
 	local end=$((SECONDS + 30))
 	while [ $SECONDS -lt $end ]; do
 		_td_alive "$TINYIMG_D_REGISTRY_PID" || return 1
-		if grep -q "listening on 127.0.0.1:$1" "$2" &&
+		if grep -qs "listening on 127.0.0.1:$1" "$2" &&
 			[ "$(_td_http_status 127.0.0.1 "$1" /v2/)" = 200 ]; then
 			return 0
 		fi
@@ -580,17 +581,19 @@ registry_stop() {
 
 # ---- podman ----
 
-# podman_cmd ARGS...: run podman on a private vfs store under ROOT/podman, with
-# private config (no system or user containers.conf, storage.conf, registries,
-# policy, auth), file locks and events; load/images/inspect work here, run does not.
+# podman_cmd ARGS...: run podman on a private vfs store under ROOT/podman (its
+# runroot in the socket dir), with private config (no system or user
+# containers.conf, storage.conf, registries, policy, auth), file locks and
+# events; load, images and inspect work here, run does not.
 podman_cmd() {
-	local p
+	local p r
 	_td_podman_setup || return 1
 	p=$TINYIMG_D_PODMAN
+	r=$TINYIMG_D_SOCK/pr
 	HOME=$p/home XDG_CONFIG_HOME=$p/home/.config TMPDIR=$p/tmp \
 		CONTAINERS_CONF=$p/containers.conf CONTAINERS_STORAGE_CONF=$p/storage.conf \
 		CONTAINERS_REGISTRIES_CONF=$p/registries.conf REGISTRY_AUTH_FILE=$p/auth.json \
-		podman --root "$p/root" --runroot "$p/run" --storage-driver vfs \
+		podman --root "$p/root" --runroot "$r" --storage-driver vfs \
 		--cgroup-manager cgroupfs --events-backend file --tmpdir "$p/tmp" \
 		--network-config-dir "$p/net" "$@"
 }
@@ -601,11 +604,11 @@ _td_podman_setup() {
 	[ -n "$TINYIMG_D_PODMAN" ] && return 0
 	_td_need_init || return 1
 	p=$TINYIMG_D_ROOT/podman
-	mkdir -p "$p/root" "$p/run" "$p/tmp" "$p/net" "$p/cni" "$p/home/.config/containers" ||
-		return 1
+	mkdir -p "$p/root" "$p/tmp" "$p/net" "$p/cni" "$p/home/.config/containers" \
+		"$TINYIMG_D_SOCK/pr" || return 1
 	_td_podman_conf "$p" >"$p/containers.conf"
 	printf '[storage]\ndriver = "vfs"\ngraphroot = "%s"\nrunroot = "%s"\n' \
-		"$p/root" "$p/run" >"$p/storage.conf"
+		"$p/root" "$TINYIMG_D_SOCK/pr" >"$p/storage.conf"
 	printf 'unqualified-search-registries = []\n' >"$p/registries.conf"
 	printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' \
 		>"$p/home/.config/containers/policy.json"
@@ -639,6 +642,7 @@ _td_podman_remove() {
 	[ -n "$TINYIMG_D_PODMAN" ] || return 0
 	_td_kill_with 10 "$TINYIMG_D_PODMAN/"
 	_td_umount_under "$TINYIMG_D_PODMAN"
-	rm -rf "$TINYIMG_D_PODMAN"
+	_td_umount_under "$TINYIMG_D_SOCK/pr"
+	rm -rf "$TINYIMG_D_PODMAN" "$TINYIMG_D_SOCK/pr"
 	TINYIMG_D_PODMAN=
 }

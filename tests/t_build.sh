@@ -168,7 +168,7 @@ refuse "missing input" 1 "tinyimg: $W/nope.asm: No such file or directory" "$W/n
 : >"$W/empty.asm"
 refuse "empty input" 1 "tinyimg: $W/empty.asm: file is empty" "$W/empty.asm" -o "$W/bad.tar"
 head -c 300 /dev/urandom | tr -d '\177' >"$W/junk.asm"; printf '\0' >>"$W/junk.asm"
-refuse "binary input" 1 "tinyimg: $W/junk.asm: not assembly source" "$W/junk.asm" -o "$W/bad.tar"
+refuse "binary input" 1 "tinyimg: $W/junk.asm: not nasm assembly source" "$W/junk.asm" -o "$W/bad.tar"
 printf 'this is not assembly\n' >"$W/words.asm"
 refuse "text that is not assembly" 1 "tinyimg: nasm failed on $W/words.asm" "$W/words.asm" -o "$W/bad.tar"
 printf '        BITS 32\n        SECTION .text\n        global _start\n_start: mov eax, \n' >"$W/syntax.asm"

@@ -1,0 +1,482 @@
+/* opts: the options of "tinyimg build", parsed and checked. */
+#define _GNU_SOURCE /* getopt_long */
+#include "opts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "json.h"
+#include "layer.h"
+#include "util.h"
+
+void opts_help(FILE *f)
+{
+	fputs(
+"usage: tinyimg build [options] INPUT -o OUTPUT.tar\n"
+"\n"
+"INPUT is nasm assembly source, an ELF relocatable object (.o) or a static\n"
+"ELF executable; tinyimg tells them apart by content.\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE      write the image tarball to FILE (required);\n"
+"                         '-' writes it to standard output\n"
+"  -t, --tag NAME[:TAG]   name the image; repeat for more tags (default:\n"
+"                         INPUT's base name, lower-cased, tag latest)\n"
+"      --format FORMAT    both (default): OCI layout and docker save views;\n"
+"                         docker: manifest.json only; oci: index.json only\n"
+"  -q, --quiet            print nothing but errors\n"
+"  -v, --verbose          print each external command as it runs\n"
+"\n"
+"Program:\n"
+"  -a, --arch ARCH        386 or amd64: what assembly is built for (default:\n"
+"                         386, or amd64 for source that says BITS 64); for\n"
+"                         ELF input it must match the file\n"
+"      --strip            super strip a prebuilt executable too\n"
+"      --path PATH        where the program lives in the image (default:\n"
+"                         /NAME, NAME being INPUT's base name)\n"
+"      --add SRC:DEST     put the file or folder tree SRC at DEST (repeat)\n"
+"\n"
+"Image config (what docker run does with it):\n"
+"      --entrypoint CMD   a JSON array '[\"/hello\",\"--loud\"]' or plain words\n"
+"                         (default: the program's path)\n"
+"      --cmd CMD          default arguments, as for --entrypoint\n"
+"  -e, --env KEY=VALUE    an environment variable (repeat)\n"
+"  -l, --label KEY=VALUE  a label (repeat)\n"
+"      --expose PORT[/PROTO]  a port the program listens on, tcp or udp\n"
+"  -w, --workdir DIR      the working directory (absolute)\n"
+"  -u, --user UID[:GID]   run as this numeric user and group\n"
+"      --stop-signal SIG  the signal docker stop sends (e.g. SIGINT)\n"
+"      --created TIME     'now' or an RFC 3339 time (default:\n"
+"                         SOURCE_DATE_EPOCH, else 1970-01-01T00:00:00Z)\n"
+"\n"
+"  -h, --help             show this help\n"
+"\n"
+"Exit status: 0 success, 1 failure, 2 usage error.\n", f);
+}
+
+int opts_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tinyimg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'tinyimg help build'.\n", stderr);
+	return OPTS_USAGE;
+}
+
+void opts_free(struct opts *o)
+{
+	free(o->input);
+	free(o->output);
+	free(o->arch);
+	free(o->path);
+	free(o->workdir);
+	free(o->user);
+	free(o->stop_signal);
+	image_list_free(&o->tags);
+	image_list_free(&o->entrypoint);
+	image_list_free(&o->cmd);
+	image_list_free(&o->env);
+	image_list_free(&o->labels);
+	image_list_free(&o->ports);
+	image_list_free(&o->adds);
+}
+
+static void push_cb(void *list, char *s)
+{
+	image_list_push(list, s);
+}
+
+/* parse_command() reads --entrypoint/--cmd TEXT: a JSON array when it
+ * starts with '[', else words split at white space. */
+static int parse_command(const char *opt, const char *text,
+                         struct image_list *l)
+{
+	const char *p = text, *why;
+
+	image_list_free(l);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '[') {
+		if (json_parse_string_array(text, push_cb, l, &why) < 0)
+			return opts_usage_error("%s '%s': %s", opt, text, why);
+		return 0;
+	}
+	while (*p) {
+		size_t n = strcspn(p, " \t\n");
+		char *w = util_xmalloc(n + 1);
+
+		memcpy(w, p, n);
+		w[n] = '\0';
+		image_list_push(l, w);
+		p += n;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	return 0;
+}
+
+/* set_keyed() adds ITEM to L, replacing an earlier one with the same key
+ * (the part before '=', or the whole ITEM). Takes over ITEM. */
+static void set_keyed(struct image_list *l, char *item)
+{
+	size_t key = strcspn(item, "="), i;
+
+	for (i = 0; i < l->n; i++) {
+		if (strncmp(l->v[i], item, key) == 0 &&
+		    (l->v[i][key] == '=' || l->v[i][key] == '\0')) {
+			free(l->v[i]);
+			l->v[i] = item;
+			return;
+		}
+	}
+	image_list_push(l, item);
+}
+
+/* parse_pair() checks KEY=VALUE for --env and --label. */
+static int parse_pair(const char *opt, const char *text, struct image_list *l)
+{
+	const char *eq = strchr(text, '=');
+
+	if (!eq || eq == text)
+		return opts_usage_error("%s '%s': expected KEY=VALUE with a "
+		                        "non-empty KEY", opt, text);
+	set_keyed(l, util_xstrdup(text));
+	return 0;
+}
+
+/* parse_port() checks PORT[/tcp|/udp|/sctp] and stores "PORT/PROTO". */
+static int parse_port(const char *text, struct image_list *l)
+{
+	char *end;
+	const char *proto;
+	unsigned long port;
+
+	errno = 0;
+	port = strtoul(text, &end, 10);
+	if (!isdigit((unsigned char)text[0]) || errno || port < 1 ||
+	    port > 65535 || (*end && *end != '/'))
+		return opts_usage_error("--expose '%s': expected a port from 1 "
+		                        "to 65535, optionally /tcp or /udp", text);
+	proto = *end ? end + 1 : "tcp";
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
+		return opts_usage_error("--expose '%s': the protocol must be tcp, "
+		                        "udp or sctp", text);
+	set_keyed(l, util_xasprintf("%lu/%s", port, proto));
+	return 0;
+}
+
+/* parse_user() checks UID[:GID], both numbers (a FROM-scratch image has no
+ * /etc/passwd to look names up in). */
+static int parse_user(const char *text, char **out)
+{
+	const char *p = text;
+	int parts = 0;
+
+	for (;;) {
+		size_t n = strspn(p, "0123456789");
+
+		if (n == 0 || n > 10 || (n == 10 && strncmp(p, "4294967295", 10) >= 0))
+			break;
+		parts++;
+		p += n;
+		if (*p == '\0') {
+			*out = util_xstrdup(text);
+			return 0;
+		}
+		if (*p != ':' || parts == 2)
+			break;
+		p++;
+	}
+	return opts_usage_error("--user '%s': expected UID or UID:GID as numbers "
+	                        "(a FROM-scratch image has no /etc/passwd)", text);
+}
+
+/* parse_signal() checks a signal name (TERM, SIGTERM, SIGRTMIN+3) or
+ * number and stores it as docker shows it ("SIGTERM", "15"). */
+static int parse_signal(const char *text, char **out)
+{
+	static const char *const names[] = {
+		"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE",
+		"KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT",
+		"CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU",
+		"XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS",
+		"RTMIN", "RTMAX",
+	};
+	const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
+	char *end;
+	unsigned long n;
+	size_t i, base;
+
+	if (isdigit((unsigned char)text[0])) {
+		n = strtoul(text, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 64) {
+			*out = util_xstrdup(text);
+			return 0;
+		}
+	}
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
+		base = strlen(names[i]);
+		if (strncasecmp(name, names[i], base) != 0)
+			continue;
+		if (name[base] == '\0' ||
+		    (i >= sizeof names / sizeof *names - 2 &&
+		     (name[base] == '+' || name[base] == '-') &&
+		     isdigit((unsigned char)name[base + 1]) &&
+		     strtoul(name + base + 1, &end, 10) <= 30 && *end == '\0')) {
+			char *s = util_xasprintf("SIG%s", name);
+
+			for (end = s; *end; end++)
+				*end = (char)toupper((unsigned char)*end);
+			*out = s;
+			return 0;
+		}
+	}
+	return opts_usage_error("--stop-signal '%s': not a signal name (like "
+	                        "SIGTERM or INT) or number from 1 to 64", text);
+}
+
+/* parse_add() checks SRC:DEST; DEST must be a clean absolute path. */
+static int parse_add(const char *text, struct image_list *l)
+{
+	const char *colon = strrchr(text, ':');
+
+	if (!colon || colon == text || colon[1] == '\0')
+		return opts_usage_error("--add '%s': expected SRC:DEST, like "
+		                        "./etc:/etc", text);
+	if (!layer_path_ok(colon + 1) && strcmp(colon + 1, "/") != 0)
+		return opts_usage_error("--add '%s': DEST must be an absolute path "
+		                        "inside the image, without '.' or '..' "
+		                        "parts", text);
+	image_list_push(l, util_xstrdup(text));
+	return 0;
+}
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* days_from_civil() counts days from 1970-01-01 to Y-M-D (proleptic
+ * Gregorian), after Howard Hinnant's algorithm. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int opts_parse_rfc3339(const char *s, uint64_t *seconds)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0, sign = 0;
+	int64_t t;
+
+	if (sscanf(s, "%4d-%2d-%2d%*1[Tt]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	           &sec, &n) != 6 || n != 19)
+		return -1;
+	s += n;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s == 'Z' || *s == 'z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		sign = *s == '+' ? 1 : -1;
+		if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 ||
+		    oh > 23 || om > 59)
+			return -1;
+		s += 6;
+	} else {
+		return -1;
+	}
+	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && leap(y)) || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    sign * (oh * 3600 + om * 60);
+	if (t < 0)
+		return -1;
+	*seconds = (uint64_t)t;
+	return 0;
+}
+
+/* parse_created() reads --created: "now" or an RFC 3339 time. */
+static int parse_created(const char *text, struct opts *o)
+{
+	o->has_created = 1;
+	if (strcmp(text, "now") == 0) {
+		o->created = (uint64_t)time(NULL);
+		return 0;
+	}
+	if (opts_parse_rfc3339(text, &o->created) < 0)
+		return opts_usage_error("--created '%s': expected 'now' or an RFC "
+		                        "3339 time like 2024-05-01T12:00:00Z", text);
+	return 0;
+}
+
+static int parse_format(const char *text, enum image_format *f)
+{
+	if (strcmp(text, "both") == 0)
+		*f = IMAGE_FORMAT_BOTH;
+	else if (strcmp(text, "docker") == 0)
+		*f = IMAGE_FORMAT_DOCKER;
+	else if (strcmp(text, "oci") == 0)
+		*f = IMAGE_FORMAT_OCI;
+	else
+		return opts_usage_error("--format '%s': expected both, docker or "
+		                        "oci", text);
+	return 0;
+}
+
+/* parse_arch() accepts 386 and amd64 and their common aliases. */
+static int parse_arch(const char *text, char **out)
+{
+	const char *name = NULL;
+
+	if (!strcmp(text, "386") || !strcmp(text, "i386") || !strcmp(text, "x86"))
+		name = "386";
+	else if (!strcmp(text, "amd64") || !strcmp(text, "x86_64") ||
+	         !strcmp(text, "x86-64"))
+		name = "amd64";
+	if (!name)
+		return opts_usage_error("--arch '%s': expected 386 or amd64", text);
+	free(*out);
+	*out = util_xstrdup(name);
+	return 0;
+}
+
+/* replace() sets *S to a heap copy of V. */
+static int replace(char **s, const char *v)
+{
+	free(*s);
+	*s = util_xstrdup(v);
+	return 0;
+}
+
+enum {
+	OPT_STRIP = 256, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
+	OPT_STOP_SIGNAL, OPT_ADD, OPT_CREATED, OPT_FORMAT,
+};
+
+/* one_option() applies option C with value ARG to O. */
+static int one_option(int c, const char *arg, struct opts *o)
+{
+	switch (c) {
+	case 'o': return replace(&o->output, arg);
+	case 't': image_list_push(&o->tags, util_xstrdup(arg)); return 0;
+	case 'a': return parse_arch(arg, &o->arch);
+	case OPT_STRIP: o->strip = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case 'v': o->verbose = 1; return 0;
+	case OPT_PATH:
+		if (!layer_path_ok(arg))
+			return opts_usage_error("--path '%s': expected an absolute "
+			                        "path like /usr/bin/hello, without "
+			                        "'.' or '..' parts", arg);
+		return replace(&o->path, arg);
+	case OPT_ENTRYPOINT:
+		o->has_entrypoint = 1;
+		return parse_command("--entrypoint", arg, &o->entrypoint);
+	case OPT_CMD:
+		o->has_cmd = 1;
+		return parse_command("--cmd", arg, &o->cmd);
+	case 'e': return parse_pair("--env", arg, &o->env);
+	case 'l': return parse_pair("--label", arg, &o->labels);
+	case OPT_EXPOSE: return parse_port(arg, &o->ports);
+	case 'w':
+		if (arg[0] != '/')
+			return opts_usage_error("--workdir '%s': expected an absolute "
+			                        "path", arg);
+		return replace(&o->workdir, arg);
+	case 'u': free(o->user); return parse_user(arg, &o->user);
+	case OPT_STOP_SIGNAL:
+		free(o->stop_signal);
+		return parse_signal(arg, &o->stop_signal);
+	case OPT_ADD: return parse_add(arg, &o->adds);
+	case OPT_CREATED: return parse_created(arg, o);
+	case OPT_FORMAT: return parse_format(arg, &o->format);
+	}
+	return OPTS_USAGE;
+}
+
+/* check_positionals() takes the one input file. */
+static int check_positionals(int argc, char **argv, struct opts *o)
+{
+	if (optind >= argc)
+		return opts_usage_error("no input file given");
+	if (optind + 1 < argc)
+		return opts_usage_error("one input file at a time; '%s' is one too "
+		                        "many", argv[optind + 1]);
+	o->input = util_xstrdup(argv[optind]);
+	if (!o->output)
+		return opts_usage_error("no output given: add -o OUTPUT.tar");
+	if (o->quiet && o->verbose)
+		return opts_usage_error("--quiet and --verbose contradict each "
+		                        "other");
+	return 0;
+}
+
+int opts_parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "strip", no_argument, NULL, OPT_STRIP },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+		{ "cmd", required_argument, NULL, OPT_CMD },
+		{ "env", required_argument, NULL, 'e' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "expose", required_argument, NULL, OPT_EXPOSE },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+		{ "add", required_argument, NULL, OPT_ADD },
+		{ "created", required_argument, NULL, OPT_CREATED },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	memset(o, 0, sizeof *o);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:t:a:qvhe:l:w:u:", longopts,
+	                        NULL)) != -1) {
+		if (c == 'h') {
+			opts_help(stdout);
+			exit(0);
+		}
+		if (c == ':')
+			return opts_usage_error("option '%s' needs a value",
+			                        argv[optind - 1]);
+		if (c == '?')
+			return opts_usage_error("unknown option '%s'",
+			                        argv[optind - 1]);
+		if ((r = one_option(c, optarg, o)) != 0)
+			return r;
+	}
+	return check_positionals(argc, argv, o);
+}

@@ -1,0 +1,46 @@
+/* opts: the options of "tinyimg build", parsed and checked. */
+#ifndef TINYIMG_OPTS_H
+#define TINYIMG_OPTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "image.h"
+
+enum { OPTS_USAGE = 2 }; /* the exit status of a usage error */
+
+/* What the user asked for. Every string is a heap copy owned here. */
+struct opts {
+	char *input, *output;
+	struct image_list tags;
+	char *arch;        /* --arch, or NULL */
+	int strip;         /* --strip: super strip a prebuilt executable */
+	int quiet, verbose;
+	char *path;        /* --path: the program's place in the image */
+	struct image_list entrypoint, cmd, env, labels, ports;
+	int has_entrypoint, has_cmd;
+	struct image_list adds; /* "SRC:DEST" */
+	char *workdir, *user, *stop_signal;
+	int has_created;   /* --created given: created holds it */
+	uint64_t created;
+	enum image_format format;
+};
+
+/* Parse "build" ARGV into O. Returns 0, or OPTS_USAGE after a message;
+ * exits 0 after --help. */
+int opts_parse(int argc, char **argv, struct opts *o);
+
+void opts_free(struct opts *o);
+
+/* Print the help text of "tinyimg build" to F. */
+void opts_help(FILE *f);
+
+/* Print "tinyimg: MESSAGE" and the help hint; returns OPTS_USAGE. */
+int opts_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Parse an RFC 3339 time ("2024-05-01T12:00:00Z", "...+02:00", optional
+ * fraction) into seconds since the epoch. 0, or -1 when malformed. */
+int opts_parse_rfc3339(const char *s, uint64_t *seconds);
+
+#endif
