@@ -295,8 +295,8 @@ static int check_program(struct build *b, const char *path, const char *name,
 		r = util_error("%s: machine type %u is not one tinyimg knows",
 		               name, info.machine);
 	if (r == 0 && b->o->arch && strcmp(b->o->arch, b->arch) != 0)
-		r = util_error("%s: is a %s program but --arch %s was given; drop "
-		               "--arch or give --arch %s", name, b->arch,
+		r = util_error("%s: is a program for %s but --arch %s was given; "
+		               "drop --arch or give --arch %s", name, b->arch,
 		               b->o->arch, b->arch);
 	b->program_size = info.file_size;
 	elf_free(&info);
@@ -411,9 +411,9 @@ static int make_program(struct build *b)
 	if (r == 0)
 		r = check_object(object ? object : o->input, o->input, &arch);
 	if (r == 0 && o->arch && strcmp(arch->name, o->arch) != 0)
-		r = util_error("%s: is a %s object but --arch %s was given; drop "
-		               "--arch or give --arch %s", o->input, arch->name,
-		               o->arch, arch->name);
+		r = util_error("%s: is an object for %s but --arch %s was given; "
+		               "drop --arch or give --arch %s", o->input,
+		               arch->name, o->arch, arch->name);
 	if (r == 0)
 		r = toolchain_link(object ? object : o->input, o->input, arch,
 		                   b->workdir, b->program, b->kind == INPUT_ASM,
