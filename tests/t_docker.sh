@@ -1,0 +1,198 @@
+# t_docker.sh: images load and run in a real, private dockerd, and every
+# image option shows where docker shows it (run output, inspect, export).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/daemons.sh"
+
+W=$(mktemp_dir)
+ASM=$TOP/asm
+BUILD=("$TINYIMG" build -q)
+
+if ! have dockerd; then
+	skip "docker: every check" "dockerd not installed (apt-get install docker.io)"
+	exit 0
+fi
+daemons_init "$W" || exit 1
+trap daemons_stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if ! dockerd_start; then
+	fail "docker: a private dockerd starts" "see its log above"
+	exit 0
+fi
+pass "docker: a private dockerd starts ($("$DOCKER" version -f '{{.Server.Version}}'))"
+i386=yes
+binfmt_i386_ensure || i386=no
+
+# dload TAR: docker load < TAR, printing what docker says.
+dload() { "$DOCKER" load <"$1" 2>&1; }
+# drun ARGS...: docker run --rm --network none ARGS..., stdout only.
+drun() { "$DOCKER" run --rm --network none "$@" 2>"$W/run.err"; }
+# inspect IMAGE FORMAT: docker image inspect -f FORMAT IMAGE.
+inspect() { "$DOCKER" image inspect -f "$2" "$1" 2>&1; }
+# exported IMAGE: the "mode size name[ -> target]" list of the image's files
+# as docker export shows them (docker's own view of the layer).
+exported() {
+	local id
+	id=$("$DOCKER" create "$1" 2>/dev/null) || return 1
+	"$DOCKER" export "$id" | tar --numeric-owner -tvf - |
+		awk '{ $2 = $4 = $5 = ""; print }' | tr -s ' ' | sort -k3
+	"$DOCKER" rm "$id" >/dev/null
+}
+
+# --- the main job: hello (386, through qemu where the kernel has no ia32) -----
+"${BUILD[@]}" "$ASM/hello.asm" -o "$W/hello.tar"
+check "docker load names the image" "Loaded image: hello:latest" "$(dload "$W/hello.tar")"
+if [ $i386 = yes ]; then
+	check "docker run --rm --network none hello prints Hello World" "Hello World" "$(drun hello)"
+else
+	skip "docker run of the 386 hello" "qemu-i386 binfmt_misc entry unavailable"
+fi
+check "inspect: tag, architecture, entrypoint, size = program bytes" \
+	'[hello:latest] 386 linux [/hello] 130' \
+	"$(inspect hello '{{.RepoTags}} {{.Architecture}} {{.Os}} {{.Config.Entrypoint}} {{.Size}}')"
+
+# --- 64-bit, natively -------------------------------------------------------------
+"${BUILD[@]}" "$ASM/hello64.asm" -o - | "$DOCKER" load >/dev/null 2>&1
+check "tinyimg build -o - | docker load, then run the 64-bit hello" "Hello World" "$(drun hello64)"
+check "inspect: amd64 and 160 bytes or less" "amd64 yes" \
+	"$(inspect hello64 '{{.Architecture}}') $([ "$(inspect hello64 '{{.Size}}')" -le 170 ] && echo yes)"
+
+# --- arguments, command and entrypoint ---------------------------------------------
+"${BUILD[@]}" "$ASM/args.asm" --cmd '["default", "two words"]' -o "$W/args.tar"
+dload "$W/args.tar" >/dev/null
+if [ $i386 = yes ]; then
+	check "--cmd gives default arguments" $'/args\ndefault\ntwo words' "$(drun args)"
+	check "docker run arguments replace --cmd" $'/args\none\nx y' "$(drun args one 'x y')"
+else
+	skip "386 args program runs" "qemu-i386 binfmt_misc entry unavailable"
+fi
+"${BUILD[@]}" "$ASM/args.asm" --arch 386 --path /bin/args --entrypoint '/bin/args --loud' \
+	--cmd 'a b' -t args:words -o "$W/args2.tar"
+dload "$W/args2.tar" >/dev/null
+check "--entrypoint and --cmd as plain words" '[/bin/args --loud] [a b]' \
+	"$(inspect args:words '{{.Config.Entrypoint}} {{.Config.Cmd}}')"
+[ $i386 = yes ] && check "...and they run in that order" $'/bin/args\n--loud\na\nb' "$(drun args:words)"
+
+# --- environment ----------------------------------------------------------------
+"${BUILD[@]}" "$ASM/printenv.asm" --env GREETING=hello --env 'SPACED=a b=c' \
+	--env GREETING=hi -o "$W/printenv.tar"
+dload "$W/printenv.tar" >/dev/null
+env_out=$(drun printenv)
+check "--env reaches the program (the last value of a key wins)" "GREETING=hi|SPACED=a b=c" \
+	"$(echo "$env_out" | grep -E '^(GREETING|SPACED)=' | tr '\n' '|' | sed 's/|$//')"
+check "docker run -e adds to the image's environment" "EXTRA=1" \
+	"$(drun -e EXTRA=1 printenv | grep '^EXTRA=')"
+
+# --- exit codes, .bss -------------------------------------------------------------
+"${BUILD[@]}" "$ASM/exitcode.asm" -o "$W/exitcode.tar"
+dload "$W/exitcode.tar" >/dev/null
+drun exitcode 42 >/dev/null
+check "exit status passes through docker run" 42 "$?"
+drun exitcode >/dev/null
+check "exit status 0 without an argument" 0 "$?"
+"${BUILD[@]}" "$ASM/bss.asm" -o "$W/bss.tar"
+dload "$W/bss.tar" >/dev/null
+[ $i386 = yes ] && check "a program using .bss runs" "HELLO FROM BSS" "$(drun bss)"
+
+# --- user, working directory, labels, ports, stop signal -------------------------------
+"${BUILD[@]}" "$ASM/whoami.asm" --user 1000:1000 --workdir /data --label org.example.team=tiny \
+	--label 'note=two words' --expose 8080 --expose 53/udp --stop-signal int -o "$W/whoami.tar"
+dload "$W/whoami.tar" >/dev/null
+check "--user and --workdir reach the program" "uid=1000 cwd=/data" "$(drun whoami)"
+check "inspect: user, workdir, labels, ports, stop signal" \
+	'1000:1000 /data map[note:two words org.example.team:tiny] map[53/udp:{} 8080/tcp:{}] SIGINT' \
+	"$(inspect whoami '{{.Config.User}} {{.Config.WorkingDir}} {{.Config.Labels}} {{.Config.ExposedPorts}} {{.Config.StopSignal}}')"
+
+# --- files: --path and --add ---------------------------------------------------------
+mkdir -p "$W/files/etc/app" "$W/files/share"
+echo "setting=1" >"$W/files/etc/app/app.conf"
+chmod 0640 "$W/files/etc/app/app.conf"
+printf '#!/bin/sh\n' >"$W/files/share/run.sh"
+chmod 0750 "$W/files/share/run.sh"
+chmod 0700 "$W/files/share"
+ln -s ../etc/app/app.conf "$W/files/share/conf"
+echo single >"$W/one.txt"
+"${BUILD[@]}" "$ASM/hello64.asm" --path /usr/local/bin/hello --add "$W/files:/opt" \
+	--add "$W/one.txt:/etc/one.txt" -t files -o "$W/files.tar"
+dload "$W/files.tar" >/dev/null
+check "--path: the program runs from its place" "Hello World" "$(drun files)"
+check "docker export shows every file with its mode, folders for parents" \
+	"$(cat <<'LIST'
+drwxr-xr-x 0 etc/
+-rw-r--r-- 7 etc/one.txt
+drwxr-xr-x 0 opt/
+drwxr-xr-x 0 opt/etc/
+drwxr-xr-x 0 opt/etc/app/
+-rw-r----- 10 opt/etc/app/app.conf
+drwx------ 0 opt/share/
+lrwxrwxrwx 0 opt/share/conf -> ../etc/app/app.conf
+-rwxr-x--- 10 opt/share/run.sh
+drwxr-xr-x 0 usr/
+drwxr-xr-x 0 usr/local/
+drwxr-xr-x 0 usr/local/bin/
+-rwxr-xr-x 160 usr/local/bin/hello
+LIST
+)" "$(exported files | grep -vE ' (\.dockerenv|dev/|proc/|sys/|etc/(hostname|hosts|resolv\.conf|mtab))')"
+
+# --- several tags ---------------------------------------------------------------------
+"${BUILD[@]}" "$ASM/hello64.asm" -t multi:one -t multi:two -t example.com/team/multi:3 -o "$W/multi.tar"
+check "several -t: docker loads every tag" \
+	$'Loaded image: multi:one\nLoaded image: multi:two\nLoaded image: example.com/team/multi:3' \
+	"$(dload "$W/multi.tar")"
+check "...all one image" "1" \
+	"$("$DOCKER" images --format '{{.ID}}' | sort -u | grep -c "$("$DOCKER" images -q multi:one | head -n 1)")"
+
+# --- formats ----------------------------------------------------------------------------
+"${BUILD[@]}" "$ASM/hello64.asm" --format docker -t fmt:docker -o "$W/fmt-docker.tar"
+check "--format docker loads" "Loaded image: fmt:docker" "$(dload "$W/fmt-docker.tar")"
+
+# --- programs that were not assembled here ----------------------------------------------
+if have gcc; then
+	cat >"$W/c.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv)
+{
+	printf("static C: %d args, first %s, GREETING=%s\n", argc,
+	       argc > 1 ? argv[1] : "-", getenv("GREETING"));
+	return 7;
+}
+C
+	if gcc -static -O2 -o "$W/cprog" "$W/c.c" 2>"$W/gcc.err"; then
+		"${BUILD[@]}" "$W/cprog" --env GREETING=hey -o "$W/cprog.tar"
+		dload "$W/cprog.tar" >/dev/null
+		out=$(drun cprog x)
+		check "a gcc -static C program runs as it was linked (output, exit 7)" \
+			"static C: 2 args, first x, GREETING=hey 7" "$out $?"
+		"${BUILD[@]}" "$W/cprog" --strip -t cprog:stripped -o "$W/cprog-s.tar"
+		dload "$W/cprog-s.tar" >/dev/null
+		out=$(drun cprog:stripped y)
+		check "...and super stripped, smaller, still runs" \
+			"static C: 2 args, first y, GREETING=(null) 7 smaller" \
+			"$out $? $([ "$(inspect cprog:stripped '{{.Size}}')" -lt "$(inspect cprog '{{.Size}}')" ] && echo smaller)"
+	else
+		skip "a gcc -static C program" "gcc -static failed (libc6-dev missing?): $(head -c 200 "$W/gcc.err")"
+	fi
+	cat >"$W/free.c" <<'C'
+static long sys3(long n, long a, long b, long c)
+{
+	long r;
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c)
+	                 : "rcx", "r11", "memory");
+	return r;
+}
+static const char msg[] = "freestanding object\n";
+void _start(void)
+{
+	sys3(1, 1, (long)msg, sizeof msg - 1);
+	sys3(60, 5, 0, 0);
+}
+C
+	gcc -O2 -ffreestanding -nostdlib -fno-pie -fno-stack-protector -c "$W/free.c" -o "$W/free.o"
+	"${BUILD[@]}" "$W/free.o" -o "$W/free.tar"
+	dload "$W/free.tar" >/dev/null
+	out=$(drun free)
+	check "an ELF object from gcc -ffreestanding is linked and runs" "freestanding object 5" "$out $?"
+else
+	skip "programs built with gcc" "gcc not installed"
+fi
