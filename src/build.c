@@ -182,6 +182,11 @@ static int classify_input(struct build *b)
 		elf_free(&info);
 		return 0;
 	}
+	if (n >= 2 && head[0] == '#' && head[1] == '!')
+		return util_error("%s: a script (it starts with #!); a FROM-scratch "
+		                  "image has no interpreter to run it: give nasm "
+		                  "assembly source, an ELF object or a static "
+		                  "executable", in);
 	if (!looks_like_text(head, (size_t)n))
 		return util_error("%s: not nasm assembly source, an ELF object or "
 		                  "an ELF executable (it holds binary data)", in);

@@ -6,7 +6,8 @@ tinyimg (Python's tarfile, hashlib and json).
     validate.py IMAGE.tar FACT...    print facts, one line each:
         arch, os, tags, names, entrypoint, cmd, env, user, workdir, labels,
         ports, stopsignal, layer (one "mode uid:gid size name[ -> link]"
-        line per member), program_size, config_digest, manifest_digest
+        line per member), program_size, program_sha256 (of the layer's
+        first regular file), config_digest, manifest_digest
 """
 import hashlib
 import io
@@ -157,13 +158,16 @@ def facts(path, wanted):
                    "labels": "Labels", "ports": "ExposedPorts",
                    "user": "User", "workdir": "WorkingDir",
                    "stopsignal": "StopSignal"}[w]
-            out.append(json.dumps(cfg.get(key), separators=(",", ":")))
+            out.append(json.dumps(cfg.get(key), separators=(",", ":"),
+                                  ensure_ascii=False))
         elif w == "layer":
             out += layer_lines(layers[0])
-        elif w == "program_size":
+        elif w in ("program_size", "program_sha256"):
             with tarfile.open(fileobj=io.BytesIO(layers[0]), mode="r:") as t:
-                progs = [m for m in t.getmembers() if m.isreg()]
-                out.append(str(progs[0].size))
+                prog = [m for m in t.getmembers() if m.isreg()][0]
+                out.append(str(prog.size) if w == "program_size" else
+                           hashlib.sha256(t.extractfile(prog).read())
+                           .hexdigest())
         elif w == "config_digest":
             out.append(oci[1]["config"]["digest"] if oci else
                        "sha256:" + docker[0]["Config"].rsplit("/", 1)[1])

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# tests/setup.sh: install everything tinyimg's tests use on Debian 12 and
+# register qemu-i386 with binfmt_misc when the kernel cannot run 386
+# programs itself. Run as root. The daemons the tests need (dockerd and its
+# containerd, docker-registry) are started and stopped by the tests.
+set -eu
+
+packages=(
+	nasm binutils gcc make libc6-dev  # build tinyimg and the programs it packages
+	python3 tar libarchive-tools       # the independent validator, GNU tar, bsdtar
+	time bsdutils                      # peak memory (GNU time), a terminal (script)
+	docker.io containerd runc          # dockerd 20.10 and its containerd (ctr)
+	skopeo umoci podman docker-registry
+	qemu-user-static                   # 386 programs on kernels without ia32
+)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "tests/setup.sh: run as root (it installs packages and registers binfmt_misc)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${packages[@]}" >/dev/null
+
+# Register qemu-i386 for 386 ELF files when none is (see README).
+cd "$(dirname "$0")"
+. ./lib.sh
+. ./daemons.sh
+if binfmt_i386_ensure; then
+	echo "tests/setup.sh: 386 programs run on this host"
+else
+	echo "tests/setup.sh: 386 programs cannot run here; those checks will fail" >&2
+fi

@@ -1,0 +1,173 @@
+# t_inputs.sh: every kind of input and every option value, without a
+# container runtime: what is accepted, what is refused and how, and that
+# large programs stream through in constant memory.
+. "$(dirname "$0")/lib.sh"
+
+W=$(mktemp_dir)
+ASM=$TOP/asm
+VALIDATE="python3 $TOP/tests/validate.py"
+
+# build_ok NAME ARGS...: the build succeeds (output in $W/ok.tar).
+build_ok() {
+	local name=$1 out
+	shift
+	rm -f "$W/ok.tar"
+	if out=$("$TINYIMG" build -q "$@" -o "$W/ok.tar" 2>&1) && [ -s "$W/ok.tar" ]; then
+		pass "$name"
+	else
+		fail "$name" "$out"
+	fi
+}
+
+# refuse NAME STATUS TEXT ARGS...: the build fails with STATUS, says TEXT,
+# writes no output and leaves nothing in its TMPDIR.
+refuse() {
+	local name=$1 want=$2 text=$3 tmpd st
+	shift 3
+	tmpd=$(mktemp -d "$W/tmp.XXXXXX")
+	rm -f "$W/bad.tar"
+	TMPDIR=$tmpd "$TINYIMG" build "$@" -o "$W/bad.tar" >"$W/out" 2>"$W/err"
+	st=$?
+	if [ "$st" != "$want" ] || ! grep -qF -- "$text" "$W/err"; then
+		fail "$name" "want exit $want and '$text'; got exit $st: $(cat "$W/err")"
+	elif [ -e "$W/bad.tar" ] || [ -n "$(ls -A "$tmpd")" ]; then
+		fail "$name" "left files behind"
+	else
+		pass "$name: exit $want, '$text'"
+	fi
+}
+
+# --- architectures ------------------------------------------------------------
+build_ok "64-bit hello (BITS 64 picks amd64)" "$ASM/hello64.asm"
+check "...its image is amd64" "amd64" "$($VALIDATE "$W/ok.tar" arch)"
+size=$($VALIDATE "$W/ok.tar" program_size)
+[ "$size" -le 170 ] && pass "64-bit hello is $size bytes (<= 170)" || fail "64-bit hello <= 170 bytes" "$size"
+build_ok "--arch amd64 on 64-bit source" --arch amd64 "$ASM/hello64.asm"
+refuse "BITS 32 source with --arch amd64" 1 "says BITS 32, which is not code for --arch amd64" --arch amd64 "$ASM/hello.asm"
+refuse "BITS 64 source with --arch 386" 1 "says BITS 64, which is not code for --arch 386" --arch 386 "$ASM/hello64.asm"
+printf '        SECTION .text\n        global _start\n_start: mov rax, 60\n        syscall\n' >"$W/nobits64.asm"
+refuse "64-bit code with no BITS line builds for 386 and nasm says why it cannot" 1 "nasm failed on $W/nobits64.asm" "$W/nobits64.asm"
+build_ok "...and builds with --arch amd64" --arch amd64 "$W/nobits64.asm"
+
+# --- ELF objects ---------------------------------------------------------------
+nasm -f elf32 -o "$W/hello32.o" "$ASM/hello.asm"
+build_ok "an ELF object from nasm (386) is linked" "$W/hello32.o"
+check "...named after the object, architecture from the object" "hello32:latest 386" \
+	"$($VALIDATE "$W/ok.tar" tags arch | tr '\n' ' ' | sed 's/ $//')"
+refuse "an object with a conflicting --arch" 1 "is an object for 386 but --arch amd64 was given" --arch amd64 "$W/hello32.o"
+nasm -f elf64 -o "$W/nostart.o" "$W/nobits64.asm" 2>/dev/null
+printf '        BITS 64\n        SECTION .text\nmain:   ret\n' >"$W/main.asm"
+nasm -f elf64 -o "$W/main.o" "$W/main.asm"
+refuse "an object without _start" 1 "$W/main.o: defines no global _start label" "$W/main.o"
+
+# --- prebuilt executables -------------------------------------------------------
+if have gcc; then
+	printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >"$W/c.c"
+	gcc -O2 -o "$W/dynamic" "$W/c.c"
+	refuse "a dynamically linked program" 1 "dynamically linked (it needs the loader /lib64/ld-linux-x86-64.so.2): a FROM-scratch image has no dynamic loader" "$W/dynamic"
+	gcc -shared -fPIC -o "$W/lib.so" "$W/c.c"
+	refuse "a shared library" 1 "$W/lib.so:" "$W/lib.so"
+	if gcc -static -O2 -o "$W/static" "$W/c.c" 2>/dev/null; then
+		build_ok "a static executable is packaged as it is" "$W/static"
+		check "...byte for byte" "$(sha256_of "$W/static")" \
+			"$($VALIDATE "$W/ok.tar" program_sha256)"
+		refuse "a static executable with a conflicting --arch" 1 "is a program for amd64 but --arch 386 was given" --arch 386 "$W/static"
+		before=$(sha256_of "$W/static")
+		build_ok "--strip on a static executable" --strip "$W/static"
+		stripped=$($VALIDATE "$W/ok.tar" program_size)
+		[ "$stripped" -lt "$(fsize "$W/static")" ] && pass "--strip makes it smaller ($(fsize "$W/static") -> $stripped)" ||
+			fail "--strip makes it smaller" "$stripped"
+		check "--strip leaves the input file untouched" "$before" "$(sha256_of "$W/static")"
+	fi
+else
+	skip "prebuilt executables" "gcc not installed"
+fi
+
+# Large programs stream: peak memory does not grow with the input.
+if [ -f "$W/static" ] && [ -x /usr/bin/time ]; then
+	cp "$W/static" "$W/big"
+	truncate -s 300M "$W/big"  # a 300 MB executable (the tail is never mapped)
+	rss() { /usr/bin/time -f %M "$TINYIMG" build -q "$@" 2>&1 >/dev/null; }
+	small=$(rss "$W/static" -o "$W/small.tar")
+	large=$(rss "$W/big" -o "$W/large.tar")
+	check "a 300 MB executable packs in the peak memory of a small one (${small} KiB vs ${large} KiB)" \
+		"flat" "$([ $((large - small)) -lt 1024 ] && echo flat || echo grows)"
+	check "...and the 300 MB image is valid" "314572800" "$($VALIDATE "$W/large.tar" program_size)"
+	rm -f "$W/big" "$W/large.tar"
+else
+	skip "large programs stream in constant memory" "needs gcc -static and GNU time (apt-get install time)"
+fi
+
+# --- anything else ---------------------------------------------------------------
+printf '#!/bin/sh\necho hi\n' >"$W/script.sh"
+refuse "a shell script" 1 "$W/script.sh: a script (it starts with #!)" "$W/script.sh"
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' >"$W/pic.png"
+refuse "a picture" 1 "$W/pic.png: not nasm assembly source, an ELF object or an ELF executable" "$W/pic.png"
+printf '\177ELF\001' >"$W/short.elf"
+refuse "a truncated ELF file" 1 "$W/short.elf: too short to be an ELF file" "$W/short.elf"
+refuse "a device file as input" 1 "/dev/null: not a regular file" /dev/null
+
+# --- option values ------------------------------------------------------------------
+H=$ASM/hello.asm
+refuse "--expose 70000" 2 "--expose '70000': expected a port from 1 to 65535" --expose 70000 "$H"
+refuse "--expose 80/icmp" 2 "the protocol must be tcp, udp or sctp" --expose 80/icmp "$H"
+refuse "--env without =" 2 "--env 'NOVALUE': expected KEY=VALUE" --env NOVALUE "$H"
+refuse "--env with an empty key" 2 "--env '=x': expected KEY=VALUE" --env =x "$H"
+refuse "--label without =" 2 "--label 'x': expected KEY=VALUE" --label x "$H"
+refuse "malformed JSON --entrypoint" 2 "--entrypoint '[\"/hello\",': expected a JSON array of strings" --entrypoint '["/hello",' "$H"
+refuse "JSON --cmd with a number" 2 "--cmd '[1]': expected a JSON array of strings" --cmd '[1]' "$H"
+refuse "JSON --cmd with a bad escape" 2 "malformed JSON string" --cmd '["\q"]' "$H"
+refuse "--user by name" 2 "--user 'root': expected UID or UID:GID as numbers" --user root "$H"
+refuse "--user with three parts" 2 "expected UID or UID:GID" --user 1:2:3 "$H"
+refuse "--workdir relative" 2 "--workdir 'data': expected an absolute path" --workdir data "$H"
+refuse "--stop-signal unknown" 2 "--stop-signal 'SIGFOO': not a signal" --stop-signal SIGFOO "$H"
+refuse "--stop-signal 99" 2 "not a signal name" --stop-signal 99 "$H"
+refuse "--path relative" 2 "--path 'hello': expected an absolute path" --path hello "$H"
+refuse "--path with .." 2 "--path '/a/../b'" --path /a/../b "$H"
+refuse "--add without DEST" 2 "--add '$W': expected SRC:DEST" --add "$W" "$H"
+refuse "--add escaping the root" 2 "DEST must be an absolute path inside the image" --add "$W/c.c:/../etc/x" "$H"
+refuse "--add of a missing file" 1 "$W/nope: No such file or directory" --add "$W/nope:/x" "$H"
+refuse "--add of a device file" 1 "/dev/null: is a device file, socket or FIFO" --add /dev/null:/null "$H"
+mkfifo "$W/fifo"
+refuse "--add of a tree holding a FIFO" 1 "fifo: is a device file, socket or FIFO" --add "$W:/w" "$H"
+rm "$W/fifo"
+refuse "--add onto the program's own path" 1 "/hello: given twice in the image" --add "$W/c.c:/hello" "$H"
+refuse "--created yesterday" 2 "--created 'yesterday': expected 'now' or an RFC 3339 time" --created yesterday "$H"
+refuse "--created 2024-02-30" 2 "expected 'now' or an RFC 3339" --created 2024-02-30T00:00:00Z "$H"
+refuse "--format xml" 2 "--format 'xml': expected both, docker or oci" --format xml "$H"
+refuse "--arch sparc" 2 "--arch 'sparc': expected 386 or amd64" --arch sparc "$H"
+refuse "--quiet with --verbose" 2 "contradict" -q -v "$H"
+
+# --- option values that work -------------------------------------------------------
+build_ok "--created with an offset" --created 2024-05-01T14:30:00+02:00 "$H"
+check "...is stored in UTC" '"2024-05-01T12:30:00Z"' \
+	"$(tar -xOf "$W/ok.tar" --wildcards 'blobs/*' 2>/dev/null | grep -ao '"created":"[^"]*"' | head -n 1 | cut -d: -f2-)"
+before=$(date -u +%s)
+build_ok "--created now" --created now "$H"
+check "...is the current time (tar mtime within 5 s)" "yes" \
+	"$(m=$(TZ=UTC tar --full-time -tvf "$W/ok.tar" index.json | awk '{print $4 "T" $5 "Z"}'); \
+	   s=$(date -u -d "${m%Z}" +%s); [ $((s - before)) -ge -1 ] && [ $((s - before)) -le 5 ] && echo yes)"
+build_ok "--format oci" --format oci "$H"
+check "...has index.json and no manifest.json" "index.json oci-layout" \
+	"$(tar -tf "$W/ok.tar" | grep -v blobs | tr '\n' ' ' | sed 's/ $//')"
+check_cmd "...and is valid" $VALIDATE "$W/ok.tar"
+build_ok "--format docker" --format docker "$H"
+check "...has manifest.json and no OCI index" "manifest.json" \
+	"$(tar -tf "$W/ok.tar" | grep -v blobs | tr '\n' ' ' | sed 's/ $//')"
+check "...and two blobs (config, layer)" "2" "$(tar -tf "$W/ok.tar" | grep -c blobs/)"
+build_ok "JSON --entrypoint with escapes" --entrypoint '["/hello", "a \"quoted\" \\ word", "\u00e9"]' "$H"
+check "...decoded and re-encoded exactly" '["/hello","a \"quoted\" \\ word","é"]' "$($VALIDATE "$W/ok.tar" entrypoint)"
+build_ok "--expose normalises ports" --expose 80 --expose 53/udp --expose 80/tcp "$H"
+check "...once each, tcp by default" '{"80/tcp":{},"53/udp":{}}' "$($VALIDATE "$W/ok.tar" ports)"
+build_ok "--stop-signal names" --stop-signal term "$H"
+check "...become SIGTERM" '"SIGTERM"' "$($VALIDATE "$W/ok.tar" stopsignal)"
+
+# --- -o - -----------------------------------------------------------------------------
+"$TINYIMG" build -q "$H" -o - >"$W/stdout.tar"
+check_cmd "-o - writes the same bytes as a file" cmp "$W/stdout.tar" "$(
+	"$TINYIMG" build -q "$H" -o "$W/file.tar"; echo "$W/file.tar")"
+if have script; then
+	script -qec "$TINYIMG build $H -o -" /dev/null >"$W/tty.out" 2>&1
+	check "-o - to a terminal is refused" "yes" \
+		"$(grep -q 'refusing to write an image to a terminal' "$W/tty.out" && echo yes)"
+fi
