@@ -24,6 +24,9 @@ tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 
 units: $(UNIT_TESTS)
 
+bench: tinyimg
+	bash tests/bench.sh
+
 test: tinyimg units
 	bash tests/run.sh
 
@@ -37,4 +40,4 @@ uninstall:
 clean:
 	rm -f tinyimg src/*.o $(UNIT_TESTS)
 
-.PHONY: all units test install uninstall clean
+.PHONY: all units test bench install uninstall clean

@@ -1,4 +1,4 @@
-/* toolchain: nasm, ld and strip, run without a shell, to make a program. */
+/* toolchain: nasm and ld, run without a shell, to make a program. */
 #define _POSIX_C_SOURCE 200809L
 #include "toolchain.h"
 
@@ -171,16 +171,13 @@ int toolchain_link(const char *object, const char *input,
 	char *obj = safe_arg(object);
 	char *ld[] = { "ld", "-m", (char *)arch->ld_emulation, "-static",
 		       "-nostdlib", "--build-id=none", "--no-warn-rwx-segments",
-		       "-T", script, "-o", (char *)program, obj, NULL };
-	char *strip[] = { "strip", "-s", "-R", ".comment", (char *)program,
-		          NULL };
+		       "--strip-all", "-T", script, "-o", (char *)program, obj,
+		       NULL };
 	int r;
 
 	r = write_script(script, arch, packed);
 	if (r == 0)
 		r = run_tool(ld, input, "binutils", verbose);
-	if (r == 0)
-		r = run_tool(strip, input, "binutils", verbose);
 	free(script);
 	free(obj);
 	return r;

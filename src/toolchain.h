@@ -1,4 +1,4 @@
-/* toolchain: nasm, ld and strip, run without a shell, to make a program. */
+/* toolchain: nasm and ld, run without a shell, to make a program. */
 #ifndef TINYIMG_TOOLCHAIN_H
 #define TINYIMG_TOOLCHAIN_H
 
@@ -28,9 +28,10 @@ int toolchain_assemble(const char *source, const struct toolchain_arch *arch,
                        const char *object, int verbose);
 
 /* Link OBJECT (made from INPUT, named in messages) into the executable
- * PROGRAM with tinyimg's one-segment linker script, written into WORKDIR;
- * then strip it. PACKED puts sections byte to byte (nasm input), else each
- * keeps its alignment. 0, or -1 after a message. */
+ * PROGRAM with tinyimg's one-segment linker script, written into WORKDIR.
+ * ld strips symbols itself and the script drops .comment, so no separate
+ * strip run is needed. PACKED puts sections byte to byte (nasm input),
+ * else each keeps its alignment. 0, or -1 after a message. */
 int toolchain_link(const char *object, const char *input,
                    const struct toolchain_arch *arch, const char *workdir,
                    const char *program, int packed, int verbose);
