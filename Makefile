@@ -3,8 +3,8 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 CC ?= cc
 CFLAGS ?= -O2
-CFLAGS += -std=c11 -Wall -Wextra -Werror
-CPPFLAGS += -iquote src
+# Always on, whatever CFLAGS the user gives:
+TI_CFLAGS = -std=c11 -Wall -Wextra -Werror -iquote src
 
 LIB_SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJS = $(LIB_SRCS:.c=.o)
@@ -14,13 +14,13 @@ UNIT_TESTS = tests/unit/test_sha256 tests/unit/test_json tests/unit/test_tar \
 all: tinyimg
 
 tinyimg: src/main.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ src/main.o $(LIB_OBJS)
+	$(CC) $(TI_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ src/main.o $(LIB_OBJS)
 
 src/%.o: src/%.c src/*.h
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(TI_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJS)
+	$(CC) $(TI_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS)
 
 units: $(UNIT_TESTS)
 

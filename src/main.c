@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	const char *verb = argc > 1 ? argv[1] : NULL;
 
 	if (!verb) {
-		usage(stderr);
+		fputs("tinyimg: no command given; try 'tinyimg --help'\n", stderr);
 		return 2;
 	}
 	if (strcmp(verb, "build") == 0)
@@ -60,6 +60,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "tinyimg: unknown command '%s'\n"
-	                "Try 'tinyimg --help'.\n", verb);
+	                "tinyimg: try 'tinyimg --help'\n", verb);
 	return 2;
 }

@@ -68,7 +68,7 @@ int opts_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'tinyimg help build'.\n", stderr);
+	fputs("\ntinyimg: try 'tinyimg help build'\n", stderr);
 	return OPTS_USAGE;
 }
 

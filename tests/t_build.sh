@@ -73,6 +73,40 @@ else
 		"cannot run a 386 ELF here (no ia32 support and no qemu-i386 binfmt entry): $out"
 fi
 
+# The blog post's own hello.asm, exactly as published.
+cat >"$W/seed.asm" <<'ASM'
+        BITS 32
+        SECTION .data       ; DATA
+msg:    db "Hello World",10 ; This is the text we want to print.
+                            ; The 10 at the end means "next line" (see
+                            ; http://www.asciitable.com/)
+len:    equ $-msg           ; We calculate the length of the text by
+                            ; subtracting the memory address of msg
+                            ; from the current address ("$")
+
+        SECTION .text       ; PROGRAM CODE
+        global _start       ; Program starts at _start
+_start:
+                            ; We use the Linux syscall "write"
+                            ; (see http://man7.org/linux/man-pages/man2/write.2.html)
+        mov edx, len        ; edx receives the length of the string
+                            ; edx is a so called "register" (Details see
+                            ; https://en.wikipedia.org/wiki/Processor_register)
+        mov ecx, msg        ; ecx receives the address of the text
+        mov ebx, 1          ; 1 means "stdout" = screen
+        mov eax, 4          ; 4 identifies the syscall "write"
+        int 0x80            ; Call Linux kernel with interrupt 0x80
+
+                            ; To exit, we use the syscall "exit"
+                            ; (see http://man7.org/linux/man-pages/man2/exit.2.html)
+        mov ebx, 0          ; 0 means "no error"
+        mov eax, 1          ; 1 identifies the syscall "exit"
+        int 0x80
+ASM
+run_build "$W/seed" "$W/seed.asm" -o "$W/seed.tar"
+check "the blog post's hello.asm: 130-byte program, 8704-byte tarball" \
+	"0 130 8704" "$status $($VALIDATE "$W/seed.tar" program_size) $(fsize "$W/seed.tar")"
+
 # --- reproducible ---------------------------------------------------------
 mkdir -p "$W/elsewhere/deeper"
 cp "$HELLO" "$W/elsewhere/hello.asm"
@@ -200,6 +234,15 @@ TOOL_PATH=$W/bin refuse "ld missing" 1 "tinyimg: ld not found in PATH (install t
 echo precious >"$W/keep.tar"
 run_build "$W/keep" "$W/nostart.asm" -o "$W/keep.tar"
 check "a failed build leaves an existing output untouched" "1 precious" "$status $(cat "$W/keep.tar")"
+
+# Every line tinyimg itself prints on stderr starts with "tinyimg: ".
+: >"$W/all.err"
+for args in "" "build" "frob" "build -o" "build --expose 0 x.asm -o y.tar" "help nope"; do
+	# shellcheck disable=SC2086
+	"$TINYIMG" $args 2>>"$W/all.err" >/dev/null
+done
+check "every message on stderr starts with 'tinyimg: '" "" "$(grep -v '^tinyimg: ' "$W/all.err")"
+check "...and there were messages" "yes" "$([ "$(wc -l <"$W/all.err")" -ge 6 ] && echo yes)"
 
 # --- signals: temporary files go, the child goes, no output appears -------
 mkdir -p "$W/slow"

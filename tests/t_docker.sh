@@ -142,6 +142,14 @@ check "several -t: docker loads every tag" \
 check "...all one image" "1" \
 	"$("$DOCKER" images --format '{{.ID}}' | sort -u | grep -c "$("$DOCKER" images -q multi:one | head -n 1)")"
 
+# --- creation time -------------------------------------------------------------------
+"${BUILD[@]}" "$ASM/hello64.asm" --created 2024-05-01T14:30:00+02:00 -t dated -o "$W/dated.tar"
+dload "$W/dated.tar" >/dev/null
+check "--created shows as the image's Created time" "2024-05-01T12:30:00Z" "$(inspect dated '{{.Created}}')"
+SOURCE_DATE_EPOCH=1700000000 "${BUILD[@]}" "$ASM/hello64.asm" -t sde -o "$W/sde.tar"
+dload "$W/sde.tar" >/dev/null
+check "SOURCE_DATE_EPOCH shows as Created" "2023-11-14T22:13:20Z" "$(inspect sde '{{.Created}}')"
+
 # --- formats ----------------------------------------------------------------------------
 "${BUILD[@]}" "$ASM/hello64.asm" --format docker -t fmt:docker -o "$W/fmt-docker.tar"
 check "--format docker loads" "Loaded image: fmt:docker" "$(dload "$W/fmt-docker.tar")"
