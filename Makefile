@@ -24,6 +24,16 @@ tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 
 units: $(UNIT_TESTS)
 
+# The same suites with AddressSanitizer and UBSan (leaks included) in a
+# separate binary; -Werror is off because gcc 12 warns falsely under UBSan.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+tinyimg-san: src/main.c $(LIB_SRCS) src/*.h
+	$(CC) -std=c11 -Wall -Wextra -iquote src $(SAN_FLAGS) -o $@ src/main.c $(LIB_SRCS)
+
+test-sanitize: tinyimg-san
+	TINYIMG=$(CURDIR)/tinyimg-san bash tests/run.sh build inputs docker
+
 bench: tinyimg
 	bash tests/bench.sh
 
@@ -38,6 +48,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tinyimg
 
 clean:
-	rm -f tinyimg src/*.o $(UNIT_TESTS)
+	rm -f tinyimg tinyimg-san src/*.o $(UNIT_TESTS)
 
-.PHONY: all units test bench install uninstall clean
+.PHONY: all units test test-sanitize bench install uninstall clean

@@ -21,12 +21,15 @@
 # sockets in /run/containerd/s/ (gone when the shims exit), podman load and
 # skopeo keep a blob-info cache in /var/lib/containers/cache/, and the binfmt
 # entry made by binfmt_i386_ensure stays (other runs may be using it).
+# The stop functions report leftovers (exit status 1, stderr) but never abort
+# a `set -e` caller half way.
 
 : "${TINYIMG_D_ROOT:=}"
 : "${TINYIMG_D_SOCK:=}"
 : "${TINYIMG_D_SOCK_OWNED:=0}"
 : "${TINYIMG_D_DOCKERD_DIR:=}"
 : "${TINYIMG_D_DOCKERD_EXEC:=}"
+: "${TINYIMG_D_CONTAINERD:=}"
 : "${TINYIMG_D_DOCKERD_PID:=}"
 : "${TINYIMG_D_DOCKERD_READY_MS:=}"
 : "${TINYIMG_D_CGROUP:=}"
@@ -64,7 +67,7 @@ _td_alive() {
 	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
 	stat=${stat##*) }
 	[ "${stat%% *}" != Z ] && return 0
-	wait "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || :
 	return 1
 }
 
@@ -98,16 +101,20 @@ _td_kill_wait() {
 	_td_wait_gone 5 "$@"
 }
 
-# _td_pids_with TEXT: the pids of live processes whose command line holds TEXT.
+# _td_pids_with TEXT: the pids of live processes whose command line holds TEXT
+# (not this shell's; grep, which matches itself, has exited when they are checked).
 _td_pids_with() {
-	local f pid
+	local files f pid
 	[ ${#1} -ge 8 ] || return 0 # never match everything
-	while read -r f; do
+	# grep fails (2) when a process vanishes during the scan: keep what it found
+	files=$(grep -lsF -- "$1" /proc/[0-9]*/cmdline) || :
+	for f in $files; do
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
 		_td_alive "$pid" && printf '%s\n' "$pid"
-	done < <(grep -lsF -- "$1" /proc/[0-9]*/cmdline)
+	done
+	return 0
 }
 
 # _td_kill_with SECS TEXT: _td_kill_wait the processes whose command line holds TEXT.
@@ -210,12 +217,12 @@ _td_sockdir_make() {
 # for EXIT/INT/TERM traps: idempotent, and returns the $? it was called with.
 daemons_stop_all() {
 	local rc=$?
-	dockerd_stop
-	registry_stop
-	_td_podman_remove
+	dockerd_stop || :
+	registry_stop || :
+	_td_podman_remove || :
 	if [ -n "$TINYIMG_D_SOCK" ]; then
-		_td_umount_under "$TINYIMG_D_SOCK"
-		rm -rf "$TINYIMG_D_SOCK"
+		_td_umount_under "$TINYIMG_D_SOCK" || :
+		rm -rf "$TINYIMG_D_SOCK" || :
 	fi
 	TINYIMG_D_SOCK=
 	TINYIMG_D_SOCK_OWNED=0
@@ -336,8 +343,8 @@ dockerd_start() {
 	[ -z "$TINYIMG_D_DOCKERD_DIR" ] || return 0
 	_td_dockerd_check && _td_dockerd_launch && _td_dockerd_wait && return 0
 	_td_say "dockerd failed; last lines of $TINYIMG_D_ROOT/log/dockerd.log:"
-	tail -n 40 "$TINYIMG_D_ROOT/log/dockerd.log" >&2 2>/dev/null
-	dockerd_stop
+	tail -n 40 "$TINYIMG_D_ROOT/log/dockerd.log" >&2 2>/dev/null || :
+	dockerd_stop || :
 	return 1
 }
 
@@ -366,10 +373,14 @@ _td_docker_client() {
 }
 
 # _td_dockerd_launch: start dockerd in the background; set its dirs and exports.
+# An empty --config-file keeps /etc/docker/daemon.json out; --ip-forward=false
+# keeps dockerd from setting the host's net.ipv4.ip_forward; a cgroup parent of
+# our own lets dockerd_stop kill what is left in it and remove it.
 _td_dockerd_launch() {
 	local d=$TINYIMG_D_ROOT/dockerd x=$TINYIMG_D_SOCK/dx
 	TINYIMG_D_DOCKERD_DIR=$d
 	TINYIMG_D_DOCKERD_EXEC=$x
+	TINYIMG_D_CONTAINERD=$x/containerd/containerd.sock
 	TINYIMG_D_CGROUP=tinyimg-docker.$$.$RANDOM
 	mkdir -p "$d/data" "$d/client" "$x" || return 1
 	echo '{}' >"$d/daemon.json"
@@ -377,11 +388,11 @@ _td_dockerd_launch() {
 		--data-root "$d/data" --exec-root "$x" --pidfile "$d/dockerd.pid" \
 		--storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
 		--ip-forward=false --ip-masq=false --cgroup-parent "/$TINYIMG_D_CGROUP" \
-		</dev/null >"$TINYIMG_D_ROOT/log/dockerd.log" 2>&1 &
+		</dev/null >>"$TINYIMG_D_ROOT/log/dockerd.log" 2>&1 &
 	TINYIMG_D_DOCKERD_PID=$!
 	unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 	export DOCKER DOCKER_HOST="unix://$TINYIMG_D_SOCK/docker.sock"
-	export DOCKER_CONFIG=$d/client CONTAINERD_ADDRESS=$x/containerd/containerd.sock
+	export DOCKER_CONFIG=$d/client CONTAINERD_ADDRESS=$TINYIMG_D_CONTAINERD
 }
 
 # _td_dockerd_wait: poll `$DOCKER version` for up to 60 s, then check containerd.
@@ -400,8 +411,8 @@ _td_dockerd_wait() {
 		sleep 0.1
 	done
 	TINYIMG_D_DOCKERD_READY_MS=$((($(date +%s%N) - t0) / 1000000))
-	[ -S "$CONTAINERD_ADDRESS" ] && return 0
-	_td_say "no containerd socket at $CONTAINERD_ADDRESS"
+	[ -S "$TINYIMG_D_CONTAINERD" ] && return 0
+	_td_say "no containerd socket at $TINYIMG_D_CONTAINERD"
 	return 1
 }
 
@@ -409,42 +420,44 @@ _td_dockerd_wait() {
 # dirs (keeping its log); unset its exports; safe when not started, and twice.
 # Every one of those processes names a path in the socket dir on its command line.
 dockerd_stop() {
-	local x=$TINYIMG_D_DOCKERD_EXEC
+	local rc=0 x=$TINYIMG_D_DOCKERD_EXEC
 	[ -n "$TINYIMG_D_DOCKERD_DIR" ] || return 0
-	_td_docker_cleanup
-	_td_ctr_cleanup
+	_td_docker_cleanup || :
+	_td_ctr_cleanup || :
 	if _td_pids_with "$TINYIMG_D_SOCK/" | grep -qx -- "$TINYIMG_D_DOCKERD_PID"; then
-		_td_kill_wait 20 "$TINYIMG_D_DOCKERD_PID"
+		_td_kill_wait 20 "$TINYIMG_D_DOCKERD_PID" || :
 	fi
-	_td_kill_with 10 "$TINYIMG_D_SOCK/"
-	_td_cgroup_remove "$TINYIMG_D_CGROUP" kill
-	_td_cgroup_remove "$TINYIMG_D_CTR_NS"
-	_td_umount_under "$x"
-	_td_umount_under "$TINYIMG_D_DOCKERD_DIR"
-	rm -rf "$x" "$TINYIMG_D_DOCKERD_DIR" "$TINYIMG_D_SOCK/docker.sock"
+	_td_kill_with 10 "$TINYIMG_D_SOCK/" || rc=1
+	_td_cgroup_remove "$TINYIMG_D_CGROUP" kill || rc=1
+	_td_cgroup_remove "$TINYIMG_D_CTR_NS" || : # busy if another run uses it
+	_td_umount_under "$x" || rc=1
+	_td_umount_under "$TINYIMG_D_DOCKERD_DIR" || rc=1
+	rm -rf "$x" "$TINYIMG_D_DOCKERD_DIR" "$TINYIMG_D_SOCK/docker.sock" || rc=1
 	unset DOCKER_HOST DOCKER_CONFIG CONTAINERD_ADDRESS
-	TINYIMG_D_DOCKERD_DIR=''
-	TINYIMG_D_DOCKERD_EXEC=''
-	TINYIMG_D_DOCKERD_PID=''
+	TINYIMG_D_DOCKERD_DIR=
+	TINYIMG_D_DOCKERD_EXEC=
+	TINYIMG_D_CONTAINERD=
+	TINYIMG_D_DOCKERD_PID=
 	TINYIMG_D_CGROUP=
+	return $rc
 }
 
 # _td_docker_cleanup: remove all containers at once (on SIGTERM dockerd would
 # give each running one its 10 s stop timeout).
 _td_docker_cleanup() {
-	local ids
-	[ -S "${DOCKER_HOST#unix://}" ] || return 0
-	mapfile -t ids < <(timeout 10 "$DOCKER" ps -aq 2>/dev/null)
-	[ ${#ids[@]} -eq 0 ] || timeout 20 "$DOCKER" rm -f "${ids[@]}" >/dev/null 2>&1
+	local ids docker=("${DOCKER:-docker}" -H "unix://$TINYIMG_D_SOCK/docker.sock")
+	[ -S "$TINYIMG_D_SOCK/docker.sock" ] || return 0
+	mapfile -t ids < <(timeout 10 "${docker[@]}" ps -aq 2>/dev/null)
+	[ ${#ids[@]} -eq 0 ] || timeout 20 "${docker[@]}" rm -f "${ids[@]}" >/dev/null 2>&1
 }
 
 # _td_ctr_cleanup: kill and delete the containers ctr_cmd left behind.
 _td_ctr_cleanup() {
-	local id ctr=(ctr --address "${CONTAINERD_ADDRESS:-}" --namespace "$TINYIMG_D_CTR_NS" --timeout 10s)
-	[ -S "${CONTAINERD_ADDRESS:-}" ] || return 0
-	for id in $("${ctr[@]}" containers ls -q 2>/dev/null); do
-		"${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1
-		"${ctr[@]}" containers delete "$id" >/dev/null 2>&1
+	local id ctr=(ctr --address "$TINYIMG_D_CONTAINERD" --namespace "$TINYIMG_D_CTR_NS")
+	[ -S "$TINYIMG_D_CONTAINERD" ] || return 0
+	for id in $("${ctr[@]}" --timeout 10s containers ls -q 2>/dev/null); do
+		"${ctr[@]}" --timeout 10s tasks delete --force "$id" >/dev/null 2>&1 || :
+		"${ctr[@]}" --timeout 10s containers delete "$id" >/dev/null 2>&1 || :
 	done
 }
 
@@ -454,12 +467,13 @@ _td_ctr_cleanup() {
 # docker.io and the default overlayfs snapshotter, no other flag needed:
 #	ctr_cmd images import IMG.tar
 #	ctr_cmd run --rm docker.io/library/NAME:TAG ID [CMD...]
-# ID must be unique among running containers; the container has its own network
-# namespace with only lo (add --net-host for the host's). A 386 image needs
-# binfmt_i386_ensure only on kernels without ia32 support.
+# ID must be unique among live containers; the container gets its own network
+# namespace with only lo (--net-host would give it the host's). Setting
+# CONTAINERD_SNAPSHOTTER=native (read by ctr) works too, for import and run alike.
+# linux/386 images import and run with the default platform matcher.
 ctr_cmd() {
-	local ctr=(ctr --address "${CONTAINERD_ADDRESS:-}" --namespace "$TINYIMG_D_CTR_NS")
-	if [ -z "$TINYIMG_D_DOCKERD_EXEC" ] || [ -z "${CONTAINERD_ADDRESS:-}" ]; then
+	local ctr=(ctr --address "$TINYIMG_D_CONTAINERD" --namespace "$TINYIMG_D_CTR_NS")
+	if [ -z "$TINYIMG_D_CONTAINERD" ]; then
 		_td_say "ctr_cmd: no private containerd; call dockerd_start first"
 		return 1
 	fi
@@ -493,12 +507,12 @@ registry_start() {
 			export REGISTRY=127.0.0.1:$port
 			return 0
 		fi
-		_td_kill_with 5 "$TINYIMG_D_REGISTRY_DIR/"
+		_td_kill_with 5 "$TINYIMG_D_REGISTRY_DIR/" || :
 		grep -q 'address already in use' "$log" || break
 	done
 	_td_say "docker-registry failed; last lines of $log:"
-	tail -n 40 "$log" >&2
-	registry_stop
+	tail -n 40 "$log" >&2 || :
+	registry_stop || :
 	return 1
 }
 
@@ -571,12 +585,14 @@ _td_free_port() {
 
 # registry_stop: stop the registry and remove its storage; safe to repeat.
 registry_stop() {
+	local rc=0
 	[ -n "$TINYIMG_D_REGISTRY_DIR" ] || return 0
-	_td_kill_with 10 "$TINYIMG_D_REGISTRY_DIR/"
-	rm -rf "$TINYIMG_D_REGISTRY_DIR"
+	_td_kill_with 10 "$TINYIMG_D_REGISTRY_DIR/" || rc=1
+	rm -rf "$TINYIMG_D_REGISTRY_DIR" || rc=1
 	unset REGISTRY
-	TINYIMG_D_REGISTRY_DIR=''
+	TINYIMG_D_REGISTRY_DIR=
 	TINYIMG_D_REGISTRY_PID=
+	return $rc
 }
 
 # ---- podman ----
@@ -639,10 +655,12 @@ _td_podman_conf() {
 # _td_podman_remove: end podman processes still using the store, unmount and
 # remove it; safe to repeat.
 _td_podman_remove() {
+	local rc=0
 	[ -n "$TINYIMG_D_PODMAN" ] || return 0
-	_td_kill_with 10 "$TINYIMG_D_PODMAN/"
-	_td_umount_under "$TINYIMG_D_PODMAN"
-	_td_umount_under "$TINYIMG_D_SOCK/pr"
-	rm -rf "$TINYIMG_D_PODMAN" "$TINYIMG_D_SOCK/pr"
+	_td_kill_with 10 "$TINYIMG_D_PODMAN/" || rc=1
+	_td_umount_under "$TINYIMG_D_PODMAN" || rc=1
+	_td_umount_under "$TINYIMG_D_SOCK/pr" || rc=1
+	rm -rf "$TINYIMG_D_PODMAN" "$TINYIMG_D_SOCK/pr" || rc=1
 	TINYIMG_D_PODMAN=
+	return $rc
 }

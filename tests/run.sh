@@ -2,7 +2,8 @@
 # tests/run.sh: run tinyimg's whole test suite (make test calls it).
 #
 #   bash tests/run.sh            every unit test and every tests/t_*.sh
-#   bash tests/run.sh build      only the scripts whose name contains "build"
+#   bash tests/run.sh build ...  only the suites whose name contains a word
+#                                given ("unit" is the C unit tests)
 #
 # Each check appends PASS/FAIL/SKIP to a results file; the last line printed
 # is "N passed, N failed, N skipped". Exit status 1 when anything failed.
@@ -16,8 +17,17 @@ export TINYIMG_SCRATCH TINYIMG_RESULTS
 : >"$TINYIMG_RESULTS"
 trap 'rm -rf "$TINYIMG_SCRATCH"' EXIT
 
-filter=${1:-}
-if [ -z "$filter" ] || [ "$filter" = unit ]; then
+# wanted NAME: whether the suite NAME was asked for.
+wanted() {
+	local w
+	[ ${#filters[@]} -eq 0 ] && return 0
+	for w in "${filters[@]}"; do
+		case $1 in *"$w"*) return 0 ;; esac
+	done
+	return 1
+}
+filters=("$@")
+if wanted unit; then
 	for t in tests/unit/test_sha256 tests/unit/test_json tests/unit/test_ref \
 	         tests/unit/test_tar; do
 		echo "== $t"
@@ -25,7 +35,7 @@ if [ -z "$filter" ] || [ "$filter" = unit ]; then
 	done
 fi
 for t in tests/t_*.sh; do
-	case $t in *"$filter"*) ;; *) continue ;; esac
+	wanted "$t" || continue
 	echo "== $t"
 	bash "$t" || echo "FAIL $t exited with status $?" | tee -a "$TINYIMG_RESULTS"
 done
