@@ -340,13 +340,11 @@ static int check_object(const char *object, const char *input,
 
 /* source_arch() picks the architecture for assembly: --arch, else what
  * the source's BITS directive says; they must agree. */
-static int source_arch(const struct build *b, const struct toolchain_arch **arch)
+static int source_arch(const struct build *b, int bits,
+                       const struct toolchain_arch **arch)
 {
 	const char *in = b->o->input;
-	int bits = toolchain_source_bits(in);
 
-	if (bits < 0)
-		return -1;
 	if (bits == 16)
 		return util_error("%s: says BITS 16; Linux programs are 32-bit "
 		                  "(386) or 64-bit (amd64)", in);
@@ -387,6 +385,29 @@ static int copy_file(const char *src, const char *dst)
 	return r;
 }
 
+/* make_flat_program() assembles source that writes its own ELF headers
+ * (it has an ORG line) with nasm -f bin, and checks what came out. */
+static int make_flat_program(struct build *b)
+{
+	const char *in = b->o->input;
+	unsigned char magic[4];
+	int fd;
+
+	if (toolchain_assemble(in, "bin", b->program, b->o->verbose) < 0)
+		return -1;
+	if ((fd = open(b->program, O_RDONLY | O_CLOEXEC)) < 0)
+		return util_error("%s:", b->program);
+	if (read(fd, magic, 4) != 4 || !elf_has_magic(magic, 4)) {
+		close(fd);
+		return util_error("%s: has an ORG line, so nasm made a flat "
+		                  "binary, but it does not start with ELF headers; "
+		                  "write them in the source (see "
+		                  "asm/handmade.asm) or drop ORG", in);
+	}
+	close(fd);
+	return check_program(b, b->program, in, 0, 0);
+}
+
 /* make_program() turns the input into the program file to package. */
 static int make_program(struct build *b)
 {
@@ -407,11 +428,17 @@ static int make_program(struct build *b)
 		return check_program(b, b->program, o->input, 1, 0);
 	}
 	if (b->kind == INPUT_ASM) {
+		struct toolchain_source src;
+
+		if (toolchain_scan_source(o->input, &src) < 0 ||
+		    source_arch(b, src.bits, &arch) < 0)
+			return -1;
+		if (src.flat)
+			return make_flat_program(b);
 		if (!(object = work_path(b, "program.o")))
 			return -1;
-		r = source_arch(b, &arch);
-		if (r == 0)
-			r = toolchain_assemble(o->input, arch, object, o->verbose);
+		r = toolchain_assemble(o->input, arch->nasm_format, object,
+		                       o->verbose);
 	}
 	if (r == 0)
 		r = check_object(object ? object : o->input, o->input, &arch);

@@ -39,40 +39,42 @@ const struct toolchain_arch *toolchain_arch_of_machine(unsigned machine)
 	return NULL;
 }
 
-/* line_bits() reads a BITS/USE directive from LINE: 16, 32, 64 or 0. */
-static int line_bits(const char *line)
+/* scan_line() notes a BITS/USEnn or ORG directive on LINE in *S. */
+static void scan_line(const char *line, struct toolchain_source *s)
 {
 	char word[8];
-	int bits = 0, n = 0;
+	int bits = 0;
 
 	while (isspace((unsigned char)*line) || *line == '[')
 		line++;
-	if (sscanf(line, "%7[A-Za-z] %d%n", word, &bits, &n) == 2 &&
-	    strcasecmp(word, "bits") == 0)
-		return bits;
-	if (sscanf(line, "%7[A-Za-z0-9]", word) == 1) {
-		if (strcasecmp(word, "use16") == 0)
-			return 16;
-		if (strcasecmp(word, "use32") == 0)
-			return 32;
-		if (strcasecmp(word, "use64") == 0)
-			return 64;
-	}
-	return 0;
+	if (sscanf(line, "%7[A-Za-z0-9]", word) != 1)
+		return;
+	if (strcasecmp(word, "org") == 0 && isspace((unsigned char)line[3]))
+		s->flat = 1;
+	if (s->bits)
+		return;
+	if (strcasecmp(word, "bits") == 0 && sscanf(line + 4, "%d", &bits) == 1)
+		s->bits = bits;
+	else if (strcasecmp(word, "use16") == 0)
+		s->bits = 16;
+	else if (strcasecmp(word, "use32") == 0)
+		s->bits = 32;
+	else if (strcasecmp(word, "use64") == 0)
+		s->bits = 64;
 }
 
-int toolchain_source_bits(const char *source)
+int toolchain_scan_source(const char *source, struct toolchain_source *s)
 {
 	char line[4096];
 	FILE *f = fopen(source, "r");
-	int bits = 0;
 
+	memset(s, 0, sizeof *s);
 	if (!f)
 		return util_error("%s:", source);
-	while (bits == 0 && fgets(line, sizeof line, f))
-		bits = line_bits(line);
+	while (fgets(line, sizeof line, f))
+		scan_line(line, s);
 	fclose(f);
-	return bits;
+	return 0;
 }
 
 /* The linker script: one PT_LOAD (read, write, execute) that maps the ELF
@@ -120,14 +122,14 @@ static char *safe_arg(const char *path)
 	return util_xasprintf("%s%s", path[0] == '-' ? "./" : "", path);
 }
 
-int toolchain_assemble(const char *source, const struct toolchain_arch *arch,
-                       const char *object, int verbose)
+int toolchain_assemble(const char *source, const char *format,
+                       const char *out, int verbose)
 {
 	char *dir = util_dirname(source);
 	char *include = util_xasprintf("-I%s/", dir);
 	char *src = safe_arg(source);
-	char *argv[] = { "nasm", "-f", (char *)arch->nasm_format, include,
-		         "-o", (char *)object, src, NULL };
+	char *argv[] = { "nasm", "-f", (char *)format, include, "-o", (char *)out,
+		         src, NULL };
 	int r;
 
 	r = run_tool(argv, source, "nasm", verbose);

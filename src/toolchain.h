@@ -17,15 +17,20 @@ const struct toolchain_arch *toolchain_arch(const char *name);
 /* The architecture whose e_machine is MACHINE, or NULL. */
 const struct toolchain_arch *toolchain_arch_of_machine(unsigned machine);
 
-/* The code size the nasm SOURCE asks for with its first BITS (or USE16,
- * USE32, USE64) directive: 16, 32 or 64; 0 when it says none, -1 after a
- * message when it cannot be read. */
-int toolchain_source_bits(const char *source);
+/* What a nasm source says of itself. */
+struct toolchain_source {
+	int bits; /* its first BITS (or USEnn) directive: 16, 32, 64, or 0 */
+	int flat; /* it has an ORG directive: a whole program, headers and
+	             all, for nasm -f bin rather than an object to link */
+};
 
-/* Assemble SOURCE with nasm into the object OBJECT, with SOURCE's folder on
- * the include path. 0, or -1 after a message. */
-int toolchain_assemble(const char *source, const struct toolchain_arch *arch,
-                       const char *object, int verbose);
+/* Read SOURCE's directives into *S. 0, or -1 after a message. */
+int toolchain_scan_source(const char *source, struct toolchain_source *s);
+
+/* Assemble SOURCE with nasm -f FORMAT ("elf32", "elf64", "bin") into OUT,
+ * with SOURCE's folder on the include path. 0, or -1 after a message. */
+int toolchain_assemble(const char *source, const char *format,
+                       const char *out, int verbose);
 
 /* Link OBJECT (made from INPUT, named in messages) into the executable
  * PROGRAM with tinyimg's one-segment linker script, written into WORKDIR.

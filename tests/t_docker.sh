@@ -51,6 +51,10 @@ check "inspect: tag, architecture, entrypoint, size = program bytes" \
 	'[hello:latest] 386 linux [/hello] 130' \
 	"$(inspect hello '{{.RepoTags}} {{.Architecture}} {{.Os}} {{.Config.Entrypoint}} {{.Size}}')"
 
+"${BUILD[@]}" "$ASM/handmade.asm" -o "$W/handmade.tar"
+dload "$W/handmade.tar" >/dev/null
+[ $i386 = yes ] && check "a program with hand-written ELF headers runs" "Hello World" "$(drun handmade)"
+
 # --- 64-bit, natively -------------------------------------------------------------
 "${BUILD[@]}" "$ASM/hello64.asm" -o - | "$DOCKER" load >/dev/null 2>&1
 check "tinyimg build -o - | docker load, then run the 64-bit hello" "Hello World" "$(drun hello64)"

@@ -49,6 +49,17 @@ printf '        SECTION .text\n        global _start\n_start: mov rax, 60\n     
 refuse "64-bit code with no BITS line builds for 386 and nasm says why it cannot" 1 "nasm failed on $W/nobits64.asm" "$W/nobits64.asm"
 build_ok "...and builds with --arch amd64" --arch amd64 "$W/nobits64.asm"
 
+# --- hand-written ELF headers (ORG): nasm -f bin makes the whole program ---
+build_ok "a source with its own ELF headers (ORG) builds" "$ASM/handmade.asm"
+nasm -f bin -o "$W/handmade" "$ASM/handmade.asm"
+check "...into exactly nasm -f bin's bytes, 127 of them, for 386" \
+	"$(sha256_of "$W/handmade") 127 386" \
+	"$($VALIDATE "$W/ok.tar" program_sha256 program_size arch | tr '\n' ' ' | sed 's/ $//')"
+printf 'BITS 32\norg 0x08048000\nmov eax, 1\nint 0x80\n' >"$W/flat.asm"
+refuse "ORG source without ELF headers" 1 "$W/flat.asm: has an ORG line, so nasm made a flat binary, but it does not start with ELF headers" "$W/flat.asm"
+sed 's/dd _start /dd 0x1000 /' "$ASM/handmade.asm" >"$W/badentry.asm"
+refuse "hand-written headers whose entry point is outside the code" 1 "$W/badentry.asm: entry point 0x1000 is not inside an executable PT_LOAD segment" "$W/badentry.asm"
+
 # --- ELF objects ---------------------------------------------------------------
 nasm -f elf32 -o "$W/hello32.o" "$ASM/hello.asm"
 build_ok "an ELF object from nasm (386) is linked" "$W/hello32.o"
