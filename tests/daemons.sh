@@ -18,9 +18,10 @@
 # removes ROOT. dockerd and binfmt registration need root.
 #
 # Traces left outside ROOT that no option redirects: containerd shims put their
-# sockets in /run/containerd/s/ (gone when the shims exit), podman load and
-# skopeo keep a blob-info cache in /var/lib/containers/cache/, and the binfmt
-# entry made by binfmt_i386_ensure stays (other runs may be using it).
+# sockets in /run/containerd/s/ (they go when the shims exit, the directory
+# stays), podman load and skopeo keep a blob-info cache in
+# /var/lib/containers/cache/, and the binfmt entry made by binfmt_i386_ensure
+# stays (other runs may be using it).
 # The stop functions report leftovers (exit status 1, stderr) but never abort
 # a `set -e` caller half way.
 
@@ -232,10 +233,18 @@ daemons_stop_all() {
 
 # ---- binfmt_misc: i386 through qemu-user ----
 
-# binfmt_i386_ensure: make binfmt_misc run i386 ELF files with qemu-i386-static
-# (flag F), then check a static 32-bit ELF runs; 1 with the reason on stderr if not.
+# binfmt_i386_ensure: make sure static i386 ELF files run: natively when the
+# kernel has ia32 emulation, else through qemu-i386-static registered with
+# binfmt_misc (flag F); 1 with the reason on stderr if they cannot.
+# (A kernel with ia32 emulation runs such files natively, but once the entry is
+# registered binfmt_misc takes precedence and qemu runs them.)
 binfmt_i386_ensure() {
 	local bm=/proc/sys/fs/binfmt_misc entry qemu
+	# A kernel with ia32 emulation runs them itself: nothing to register.
+	if [ -z "$(_td_binfmt_i386_entry "$bm" 2>/dev/null)" ] &&
+	   _td_binfmt_try_elf32 2>/dev/null; then
+		return 0
+	fi
 	qemu=$(_td_qemu_i386) || return 1
 	_td_binfmt_mount "$bm" || return 1
 	entry=$(_td_binfmt_i386_entry "$bm")
@@ -306,7 +315,8 @@ _td_binfmt_try_elf32() {
 	fi
 	dir=$(mktemp -d "${TINYIMG_D_ROOT:-${TMPDIR:-/tmp}}/binfmt.XXXXXX") || return 1
 	_td_hello32_asm >"$dir/h.asm"
-	if nasm -f elf32 -o "$dir/h.o" "$dir/h.asm" && ld -m elf_i386 -o "$dir/h" "$dir/h.o"; then
+	if nasm -f elf32 -o "$dir/h.o" "$dir/h.asm" &&
+		ld -m elf_i386 -o "$dir/h" "$dir/h.o"; then
 		out=$("$dir/h" 2>&1)
 	fi
 	rm -rf "$dir"
@@ -338,6 +348,7 @@ _td_hello32_asm() {
 
 # dockerd_start: start a private dockerd, which starts its own containerd; export
 # DOCKER, DOCKER_HOST, DOCKER_CONFIG, CONTAINERD_ADDRESS; 1 with its log if it fails.
+# TINYIMG_D_DOCKERD_READY_MS tells how long it took to answer `docker version`.
 dockerd_start() {
 	_td_need_init || return 1
 	[ -z "$TINYIMG_D_DOCKERD_DIR" ] || return 0
