@@ -158,6 +158,10 @@ if [ $docker = yes ] && have ctr; then
 	check "containerd: ctr images import shows every tag" \
 		"docker.io/library/multi:one docker.io/library/multi:two registry.example:5000/team/multi:3" \
 		"$(ctr_cmd images ls -q | grep multi | sort | tr '\n' ' ' | sed 's/ $//')"
+	if have skopeo; then
+		check "skopeo: with several tags, oci-archive:FILE:TAG picks one" "amd64" \
+			"$(skopeo inspect --format '{{.Architecture}}' "oci-archive:$W/multi.tar:two" 2>&1)"
+	fi
 	"$TINYIMG" build -q "$TOP/asm/hello64.asm" --format oci -t oci-only -o "$W/oci.tar"
 	ctr_cmd images import "$W/oci.tar" >/dev/null 2>&1
 	check "containerd: an --format oci tarball (no manifest.json) imports and runs" "Hello World" \
