@@ -1,5 +1,5 @@
 /* build: the "tinyimg build" command: input in, image tarball out. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "build.h"
 
 #include <ctype.h>
@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "elf.h"
 #include "image.h"
+#include "json.h"
 #include "layer.h"
 #include "opts.h"
 #include "ref.h"
@@ -38,6 +39,7 @@ struct build {
 	uint64_t created;
 	char *created_by;
 	char *tmp_output;  /* temporary file beside the output, or NULL */
+	char *out_target;  /* the file tmp_output is renamed to */
 };
 
 void build_help(FILE *f)
@@ -92,10 +94,21 @@ static int parse_tags(struct build *b)
 		free(name);
 		return r < 0 ? OPTS_USAGE : 0;
 	}
-	for (i = 0; i < tags->n; i++)
-		if (ref_parse(tags->v[i], &b->refs[i], &why) < 0)
+	b->nrefs = 0;
+	for (i = 0; i < tags->n; i++) {
+		struct ref *r = &b->refs[b->nrefs];
+		size_t j;
+
+		if (ref_parse(tags->v[i], r, &why) < 0)
 			return opts_usage_error("invalid tag '%s': %s", tags->v[i],
 			                        why);
+		for (j = 0; j < b->nrefs && strcmp(b->refs[j].full, r->full); j++)
+			;
+		if (j < b->nrefs)
+			ref_free(r); /* the same name given twice counts once */
+		else
+			b->nrefs++;
+	}
 	return 0;
 }
 
@@ -111,9 +124,11 @@ static int creation_time(struct build *b)
 		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || *end || !isdigit((unsigned char)s[0]) || v > 253402300799ULL)
+	if (errno || *end || !isdigit((unsigned char)s[0]) ||
+	    v >= (unsigned long long)OPTS_TIME_LIMIT)
 		return util_error("SOURCE_DATE_EPOCH='%s' is not a number of "
-		                  "seconds since 1970 (up to year 9999)", s);
+		                  "seconds since 1970 (up to 2242, the tar "
+		                  "format's limit)", s);
 	b->created = v;
 	return 0;
 }
@@ -136,11 +151,16 @@ static ssize_t read_head(const char *in, unsigned char *head, size_t size)
 {
 	struct stat st;
 	ssize_t n;
-	int fd = open(in, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the open; it is refused below. */
+	int fd = open(in, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return util_error("%s:", in);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return util_error("%s:", in);
+	}
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return S_ISDIR(st.st_mode)
 		       ? util_error("%s: is a folder; expected nasm assembly "
@@ -222,6 +242,16 @@ static int check_output(const struct opts *o)
 	if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
 		return opts_usage_error("-o %s is a folder; name a file",
 		                        o->output);
+	if (stat(o->output, &st) == 0 && S_ISCHR(st.st_mode)) {
+		int fd = open(o->output, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		int tty = fd >= 0 && isatty(fd);
+
+		if (fd >= 0)
+			close(fd);
+		if (tty)
+			return opts_usage_error("-o %s is a terminal; refusing to "
+			                        "write an image to it", o->output);
+	}
 	return 0;
 }
 
@@ -456,17 +486,43 @@ static int make_program(struct build *b)
 	return r;
 }
 
-/* open_output() opens a temporary file beside the output, or stdout. */
+/* output_target() is the regular file the output replaces: the output
+ * itself, or what it links to when it is a symbolic link (so the link
+ * stays). NULL after a message for a link to nothing. */
+static char *output_target(const char *output)
+{
+	struct stat st;
+	char *real;
+
+	if (lstat(output, &st) < 0 || !S_ISLNK(st.st_mode))
+		return util_xstrdup(output);
+	if (!(real = realpath(output, NULL))) {
+		util_error("-o %s: a symbolic link to nothing:", output);
+		return NULL;
+	}
+	return real;
+}
+
+/* open_output() opens where the tarball goes: stdout for "-", the output
+ * itself when it is a device or FIFO, else a temporary file beside it. */
 static int open_output(struct build *b)
 {
+	const char *out = b->o->output;
+	struct stat st;
 	char *dir;
 	int fd;
 
-	if (strcmp(b->o->output, "-") == 0)
+	if (strcmp(out, "-") == 0)
 		return STDOUT_FILENO;
-	dir = util_dirname(b->o->output);
-	b->tmp_output = util_xasprintf("%s/.%s.tinyimg-XXXXXX", dir,
-	                               util_basename(b->o->output));
+	if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fd = open(out, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0)
+			util_error("%s:", out);
+		return fd;
+	}
+	if (!(b->out_target = output_target(out)))
+		return -1;
+	dir = util_dirname(b->out_target);
+	b->tmp_output = util_xasprintf("%s/.tinyimg-XXXXXX", dir);
 	free(dir);
 	fd = make_temp(b->tmp_output, 0);
 	if (fd < 0) {
@@ -484,7 +540,7 @@ static int finish_output(struct build *b, int fd)
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
 		return util_error("%s:", b->tmp_output);
-	if (rename(b->tmp_output, b->o->output) < 0)
+	if (rename(b->tmp_output, b->out_target) < 0)
 		return util_error("cannot write %s:", b->o->output);
 	cleanup_forget(b->tmp_output);
 	return 0;
@@ -591,6 +647,7 @@ static void build_free(struct build *b)
 	free(b->image_path);
 	free(b->created_by);
 	free(b->tmp_output);
+	free(b->out_target);
 }
 
 /* prepare() checks the output and input and works out names and times.
@@ -608,6 +665,12 @@ static int prepare(struct build *b)
 	if (r != 0)
 		return r;
 	name = input_stem(b);
+	if (!o->path && !json_utf8_valid(name)) {
+		free(name);
+		return opts_usage_error("%s: the name is not valid UTF-8, so it "
+		                        "cannot name the program in the image "
+		                        "config; give --path /NAME", o->input);
+	}
 	b->image_path = o->path ? util_xstrdup(o->path)
 	                        : util_xasprintf("/%s", *name ? name : "program");
 	b->created_by = util_xasprintf("tinyimg build %s",
@@ -646,5 +709,5 @@ int build_main(int argc, char **argv)
 	if (r == 0)
 		r = run(&o);
 	opts_free(&o);
-	return r;
+	return r == OPTS_HELP_SHOWN ? 0 : r;
 }

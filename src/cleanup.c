@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,7 @@ void cleanup_install(void)
 	sigfillset(&sa.sa_mask);
 	for (i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
 		sigaction(fatal_signals[i], &sa, NULL);
+	atexit(cleanup_run); /* also when exit() comes from deep inside */
 }
 
 int cleanup_add(const char *path)

@@ -5,7 +5,8 @@
 #include <sys/types.h>
 
 /* Catch SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove every registered path,
- * stop the running child, then die of the same signal. */
+ * stop the running child, then die of the same signal. Registered paths
+ * are also removed at exit(). */
 void cleanup_install(void);
 
 /* Register PATH (a file, or a folder emptied of registered files first)

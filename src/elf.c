@@ -192,6 +192,33 @@ static int refuse_interp(int fd, const char *name, const struct elf_phdr *ph)
 	                  name, interp[0] ? interp : "named in PT_INTERP");
 }
 
+/* needs_libraries() says whether the dynamic segment PH lists a shared
+ * library (DT_NEEDED): 1 or 0, or -1 after a message. A static-pie
+ * program has a dynamic segment but needs no library. */
+static int needs_libraries(int fd, const char *name,
+                           const struct elf_info *info,
+                           const struct elf_phdr *ph)
+{
+	size_t size = info->is64 ? 16 : 8;
+	uint64_t i, count = ph->filesz / size;
+	uint8_t d[16];
+
+	if (count > 65536)
+		count = 65536;
+	for (i = 0; i < count; i++) {
+		uint64_t tag;
+
+		if (util_pread_full(fd, d, size, ph->offset + i * size, name) < 0)
+			return -1;
+		tag = info->is64 ? load64(d) : load32(d);
+		if (tag == 0) /* DT_NULL ends the list */
+			return 0;
+		if (tag == 1) /* DT_NEEDED */
+			return 1;
+	}
+	return 0;
+}
+
 /* entry_is_mapped() says whether the entry point lies in the file bytes of
  * an executable PT_LOAD. */
 static int entry_is_mapped(const struct elf_info *info)
@@ -227,6 +254,21 @@ int elf_check_program(int fd, const char *name, const struct elf_info *info,
 		if (ph->type == ELF_PT_DYNAMIC && strict)
 			return util_error("%s: has a PT_DYNAMIC segment; a static "
 			                  "program has none", name);
+		if (ph->type == ELF_PT_DYNAMIC) {
+			int r = ph->offset <= info->file_size &&
+			        ph->filesz <= info->file_size - ph->offset
+			        ? needs_libraries(fd, name, info, ph)
+			        : util_error("%s: the dynamic segment lies past "
+			                     "the end of the file", name);
+
+			if (r < 0)
+				return -1;
+			if (r)
+				return util_error("%s: needs shared libraries "
+				                  "(DT_NEEDED) and a FROM-scratch "
+				                  "image has none; link it statically "
+				                  "(e.g. gcc -static)", name);
+		}
 		if (ph->type == ELF_PT_LOAD) {
 			loads++;
 			if (ph->offset > info->file_size ||
@@ -389,7 +431,6 @@ int elf_object_defines(int fd, const char *name, const struct elf_info *info,
 {
 	struct elf_shdr sh, strtab;
 	unsigned i;
-	int r;
 
 	if (strlen(sym) >= 64)
 		return 0;
@@ -401,9 +442,8 @@ int elf_object_defines(int fd, const char *name, const struct elf_info *info,
 		if (sh.link >= info->shnum ||
 		    read_shdr(fd, name, info, sh.link, &strtab) < 0)
 			return util_error("%s: broken symbol table", name);
-		r = symtab_defines(fd, name, info, &sh, &strtab, sym);
-		if (r != 0)
-			return r;
+		/* ELF allows one SHT_SYMTAB: the first is the one. */
+		return symtab_defines(fd, name, info, &sh, &strtab, sym);
 	}
 	return 0;
 }

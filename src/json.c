@@ -61,11 +61,49 @@ void json_object_end(struct json *j) { close_level(j, "}"); }
 void json_array_begin(struct json *j) { open_level(j, "["); }
 void json_array_end(struct json *j) { close_level(j, "]"); }
 
+size_t json_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+int json_utf8_valid(const char *s)
+{
+	size_t n;
+
+	for (; *s; s += n)
+		if ((n = json_utf8_len(s)) == 0)
+			return 0;
+	return 1;
+}
+
 /* put_escaped() writes S as a quoted JSON string. */
 static void put_escaped(struct json *j, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char esc[8];
+	size_t n;
 
 	put(j, "\"", 1);
 	for (; *p; p++) {
@@ -81,8 +119,11 @@ static void put_escaped(struct json *j, const char *s)
 			if (*p < 0x20) {
 				snprintf(esc, sizeof esc, "\\u%04x", *p);
 				put(j, esc, 6);
+			} else if ((n = json_utf8_len((const char *)p)) == 0) {
+				put(j, "\\ufffd", 6);
 			} else {
-				put(j, (const char *)p, 1);
+				put(j, (const char *)p, n);
+				p += n - 1;
 			}
 		}
 	}

@@ -28,7 +28,8 @@ void json_array_end(struct json *j);
 /* Write an object key; the next call writes its value. */
 void json_key(struct json *j, const char *key);
 
-/* Write a string value, escaping '"', '\\' and every byte below 0x20. */
+/* Write a string value, escaping '"', '\\' and every byte below 0x20;
+ * bytes that are not UTF-8 become U+FFFD, so the output is always valid. */
 void json_string(struct json *j, const char *s);
 
 /* Write an unsigned integer value. */
@@ -38,6 +39,14 @@ void json_uint(struct json *j, uint64_t v);
 void json_key_string(struct json *j, const char *key, const char *s);
 void json_key_uint(struct json *j, const char *key, uint64_t v);
 
+
+/* The length of the valid UTF-8 sequence at S (1 to 4), or 0 when S does
+ * not start one (stray continuation byte, overlong form, surrogate, past
+ * U+10FFFF, cut short). S must not point at its terminating NUL. */
+size_t json_utf8_len(const char *s);
+
+/* Is S, up to its NUL, entirely valid UTF-8? */
+int json_utf8_valid(const char *s);
 
 /* Parse TEXT, a JSON array of strings ('["/hello","--loud"]'), calling
  * ADD(ctx, s) with each decoded string (a heap string ADD takes over).

@@ -176,16 +176,30 @@ int layer_add_tree(struct layer *l, const char *src, const char *dest)
 	return add_children(l, src, dest);
 }
 
+/* path_order() compares names as paths: '/' sorts before every other
+ * byte, so "usr", "usr/" and "usr/x" stay together ahead of "usr.d". */
+static int path_order(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	for (; *x && *x == *y; x++, y++)
+		;
+	if (*x == *y)
+		return 0;
+	return (*x == '/' ? 1 : *x + 1) - (*y == '/' ? 1 : *y + 1);
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct layer_entry *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
+	int c = path_order(x->name, y->name);
 
 	/* Among equal names, explicit entries sort first and win. */
 	return c ? c : x->implicit - y->implicit;
 }
 
-/* bare_name() compares names without a folder's trailing '/'. */
+/* same_path() compares names without a folder's trailing '/'. */
 static int same_path(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -207,13 +221,16 @@ static int dedupe(struct layer *l)
 		struct layer_entry *e = &l->v[i];
 
 		if (out > 0 && same_path(l->v[out - 1].name, e->name)) {
+			int n = (int)strlen(e->name) -
+			        (e->type == TAR_DIR); /* without the '/' */
+
 			if (!e->implicit)
-				return util_error("/%s: given twice in the image",
-				                  e->name);
+				return util_error("/%.*s: given twice in the image",
+				                  n, e->name);
 			if (l->v[out - 1].type != TAR_DIR)
-				return util_error("/%s: is a file but must be a "
+				return util_error("/%.*s: is a file but must be a "
 				                  "folder for other paths",
-				                  e->name);
+				                  n, e->name);
 			free(e->name);
 			continue;
 		}

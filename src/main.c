@@ -39,7 +39,19 @@ static int help(int argc, char **argv)
 	return 2;
 }
 
-int main(int argc, char **argv)
+/* finish() turns a failed write of what went to stdout (help, version)
+ * into exit status 1. */
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tinyimg: standard output: write failed\n");
+		return 1;
+	}
+	return status;
+}
+
+/* run() dispatches ARGV to the verb's function; returns the exit status. */
+static int run(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : NULL;
 
@@ -62,4 +74,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "tinyimg: unknown command '%s'\n"
 	                "tinyimg: try 'tinyimg --help'\n", verb);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	return finish(run(argc, argv));
 }

@@ -48,7 +48,7 @@ void opts_help(FILE *f)
 "      --cmd CMD          default arguments, as for --entrypoint\n"
 "  -e, --env KEY=VALUE    an environment variable (repeat)\n"
 "  -l, --label KEY=VALUE  a label (repeat)\n"
-"      --expose PORT[/PROTO]  a port the program listens on, tcp or udp\n"
+"      --expose PORT[/PROTO]  a port the program listens on (tcp, udp, sctp)\n"
 "  -w, --workdir DIR      the working directory (absolute)\n"
 "  -u, --user UID[:GID]   run as this numeric user and group\n"
 "      --stop-signal SIG  the signal docker stop sends (e.g. SIGINT)\n"
@@ -88,6 +88,14 @@ void opts_free(struct opts *o)
 	image_list_free(&o->labels);
 	image_list_free(&o->ports);
 	image_list_free(&o->adds);
+}
+
+/* replace() sets *S to a heap copy of V. */
+static int replace(char **s, const char *v)
+{
+	free(*s);
+	*s = util_xstrdup(v);
+	return 0;
 }
 
 static void push_cb(void *list, char *s)
@@ -188,16 +196,32 @@ static int parse_user(const char *text, char **out)
 			break;
 		parts++;
 		p += n;
-		if (*p == '\0') {
-			*out = util_xstrdup(text);
-			return 0;
-		}
+		if (*p == '\0')
+			return replace(out, text);
 		if (*p != ':' || parts == 2)
 			break;
 		p++;
 	}
 	return opts_usage_error("--user '%s': expected UID or UID:GID as numbers "
 	                        "(a FROM-scratch image has no /etc/passwd)", text);
+}
+
+/* rt_signal() checks NAME against RTMIN, RTMIN+1..15, RTMAX-14..-1 and
+ * RTMAX, the real-time signals Docker knows by name. */
+static int rt_signal(const char *name)
+{
+	char *end;
+	unsigned long n;
+
+	if (strncasecmp(name, "RTMIN", 5) && strncasecmp(name, "RTMAX", 5))
+		return 0;
+	if (name[5] == '\0')
+		return 1;
+	if (name[5] != (toupper((unsigned char)name[4]) == 'N' ? '+' : '-') ||
+	    !isdigit((unsigned char)name[6]))
+		return 0;
+	n = strtoul(name + 6, &end, 10);
+	return *end == '\0' && n >= 1 && n <= (name[5] == '+' ? 15u : 14u);
 }
 
 /* parse_signal() checks a signal name (TERM, SIGTERM, SIGRTMIN+3) or
@@ -207,41 +231,32 @@ static int parse_signal(const char *text, char **out)
 	static const char *const names[] = {
 		"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE",
 		"KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT",
-		"CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU",
-		"XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS",
-		"RTMIN", "RTMAX",
+		"CHLD", "CLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+		"XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR",
+		"SYS",
 	};
 	const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
-	char *end;
+	char *end, *p;
 	unsigned long n;
-	size_t i, base;
+	size_t i;
+	int known = rt_signal(name);
 
 	if (isdigit((unsigned char)text[0])) {
 		n = strtoul(text, &end, 10);
-		if (*end == '\0' && n >= 1 && n <= 64) {
-			*out = util_xstrdup(text);
-			return 0;
-		}
+		if (*end == '\0' && n >= 1 && n <= 64)
+			return replace(out, text);
 	}
-	for (i = 0; i < sizeof names / sizeof *names; i++) {
-		base = strlen(names[i]);
-		if (strncasecmp(name, names[i], base) != 0)
-			continue;
-		if (name[base] == '\0' ||
-		    (i >= sizeof names / sizeof *names - 2 &&
-		     (name[base] == '+' || name[base] == '-') &&
-		     isdigit((unsigned char)name[base + 1]) &&
-		     strtoul(name + base + 1, &end, 10) <= 30 && *end == '\0')) {
-			char *s = util_xasprintf("SIG%s", name);
-
-			for (end = s; *end; end++)
-				*end = (char)toupper((unsigned char)*end);
-			*out = s;
-			return 0;
-		}
-	}
-	return opts_usage_error("--stop-signal '%s': not a signal name (like "
-	                        "SIGTERM or INT) or number from 1 to 64", text);
+	for (i = 0; !known && i < sizeof names / sizeof *names; i++)
+		known = strcasecmp(name, names[i]) == 0;
+	if (!known)
+		return opts_usage_error("--stop-signal '%s': not a signal name "
+		                        "(like SIGTERM or INT) or number from 1 "
+		                        "to 64", text);
+	free(*out);
+	*out = util_xasprintf("SIG%s", name);
+	for (p = *out; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return 0;
 }
 
 /* parse_add() checks SRC:DEST; DEST must be a clean absolute path. */
@@ -279,31 +294,53 @@ static int64_t days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/* digits() reads exactly N ASCII digits at *P into *V and moves *P on. */
+static int digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+/* expect() checks that *P is one of the characters in SET and moves on. */
+static int expect(const char **p, const char *set)
+{
+	if (**p == '\0' || !strchr(set, **p))
+		return -1;
+	(*p)++;
+	return 0;
+}
+
 int opts_parse_rfc3339(const char *s, uint64_t *seconds)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0, sign = 0;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	int64_t t;
 
-	if (sscanf(s, "%4d-%2d-%2d%*1[Tt]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
-	           &sec, &n) != 6 || n != 19)
+	if (digits(&s, 4, &y) || expect(&s, "-") || digits(&s, 2, &mo) ||
+	    expect(&s, "-") || digits(&s, 2, &d) || expect(&s, "Tt") ||
+	    digits(&s, 2, &h) || expect(&s, ":") || digits(&s, 2, &mi) ||
+	    expect(&s, ":") || digits(&s, 2, &sec))
 		return -1;
-	s += n;
-	if (*s == '.') {
+	if (*s == '.') { /* a fraction of a second: dropped */
 		if (!isdigit((unsigned char)*++s))
 			return -1;
 		while (isdigit((unsigned char)*s))
 			s++;
 	}
-	if (*s == 'Z' || *s == 'z') {
-		s++;
-	} else if (*s == '+' || *s == '-') {
-		sign = *s == '+' ? 1 : -1;
-		if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 ||
+	if (*s == '+' || *s == '-') {
+		sign = *s++ == '+' ? 1 : -1;
+		if (digits(&s, 2, &oh) || expect(&s, ":") || digits(&s, 2, &om) ||
 		    oh > 23 || om > 59)
 			return -1;
-		s += 6;
-	} else {
+	} else if (expect(&s, "Zz")) {
 		return -1;
 	}
 	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
@@ -312,7 +349,7 @@ int opts_parse_rfc3339(const char *s, uint64_t *seconds)
 		return -1;
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	    sign * (oh * 3600 + om * 60);
-	if (t < 0)
+	if (t < 0 || t >= OPTS_TIME_LIMIT)
 		return -1;
 	*seconds = (uint64_t)t;
 	return 0;
@@ -328,7 +365,9 @@ static int parse_created(const char *text, struct opts *o)
 	}
 	if (opts_parse_rfc3339(text, &o->created) < 0)
 		return opts_usage_error("--created '%s': expected 'now' or an RFC "
-		                        "3339 time like 2024-05-01T12:00:00Z", text);
+		                        "3339 time like 2024-05-01T12:00:00Z, from "
+		                        "1970 to 2242 (the tar format's limit)",
+		                        text);
 	return 0;
 }
 
@@ -363,14 +402,6 @@ static int parse_arch(const char *text, char **out)
 	return 0;
 }
 
-/* replace() sets *S to a heap copy of V. */
-static int replace(char **s, const char *v)
-{
-	free(*s);
-	*s = util_xstrdup(v);
-	return 0;
-}
-
 enum {
 	OPT_STRIP = 256, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
 	OPT_STOP_SIGNAL, OPT_ADD, OPT_CREATED, OPT_FORMAT,
@@ -379,6 +410,12 @@ enum {
 /* one_option() applies option C with value ARG to O. */
 static int one_option(int c, const char *arg, struct opts *o)
 {
+	int json_text = c == 'e' || c == 'l' || c == 'w' || c == OPT_PATH ||
+	                c == OPT_ENTRYPOINT || c == OPT_CMD;
+
+	if (json_text && !json_utf8_valid(arg))
+		return opts_usage_error("'%s' is not valid UTF-8; the image "
+		                        "config is JSON text", arg);
 	switch (c) {
 	case 'o': return replace(&o->output, arg);
 	case 't': image_list_push(&o->tags, util_xstrdup(arg)); return 0;
@@ -406,10 +443,8 @@ static int one_option(int c, const char *arg, struct opts *o)
 			return opts_usage_error("--workdir '%s': expected an absolute "
 			                        "path", arg);
 		return replace(&o->workdir, arg);
-	case 'u': free(o->user); return parse_user(arg, &o->user);
-	case OPT_STOP_SIGNAL:
-		free(o->stop_signal);
-		return parse_signal(arg, &o->stop_signal);
+	case 'u': return parse_user(arg, &o->user);
+	case OPT_STOP_SIGNAL: return parse_signal(arg, &o->stop_signal);
 	case OPT_ADD: return parse_add(arg, &o->adds);
 	case OPT_CREATED: return parse_created(arg, o);
 	case OPT_FORMAT: return parse_format(arg, &o->format);
@@ -467,7 +502,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	                        NULL)) != -1) {
 		if (c == 'h') {
 			opts_help(stdout);
-			exit(0);
+			return OPTS_HELP_SHOWN;
 		}
 		if (c == ':')
 			return opts_usage_error("option '%s' needs a value",

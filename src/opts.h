@@ -7,7 +7,14 @@
 
 #include "image.h"
 
-enum { OPTS_USAGE = 2 }; /* the exit status of a usage error */
+enum {
+	OPTS_USAGE = 2,       /* the exit status of a usage error */
+	OPTS_HELP_SHOWN = -1, /* --help was given and answered: stop, exit 0 */
+};
+
+/* Image times must be below this many seconds since the epoch (year 2242):
+ * a ustar mtime field holds 11 octal digits. */
+#define OPTS_TIME_LIMIT ((int64_t)1 << 33)
 
 /* What the user asked for. Every string is a heap copy owned here. */
 struct opts {
@@ -26,8 +33,8 @@ struct opts {
 	enum image_format format;
 };
 
-/* Parse "build" ARGV into O. Returns 0, or OPTS_USAGE after a message;
- * exits 0 after --help. */
+/* Parse "build" ARGV into O. Returns 0, OPTS_USAGE after a message, or
+ * OPTS_HELP_SHOWN after printing the help. O needs opts_free in every case. */
 int opts_parse(int argc, char **argv, struct opts *o);
 
 void opts_free(struct opts *o);
@@ -40,7 +47,8 @@ int opts_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /* Parse an RFC 3339 time ("2024-05-01T12:00:00Z", "...+02:00", optional
- * fraction) into seconds since the epoch. 0, or -1 when malformed. */
+ * fraction) into seconds since the epoch, below OPTS_TIME_LIMIT. 0, or -1
+ * when malformed or out of range. */
 int opts_parse_rfc3339(const char *s, uint64_t *seconds);
 
 #endif

@@ -115,11 +115,12 @@ static int run_tool(char *const argv[], const char *input, const char *package,
 	return 0;
 }
 
-/* safe_arg() makes PATH safe to pass as a program argument: a name that
- * starts with '-' would be read as an option, so it gets "./" in front. */
+/* safe_arg() makes PATH safe to pass as a program argument: nasm and ld
+ * read a name starting with '-' as an option and one starting with '@' as
+ * a file of options, so every relative path gets "./" in front. */
 static char *safe_arg(const char *path)
 {
-	return util_xasprintf("%s%s", path[0] == '-' ? "./" : "", path);
+	return util_xasprintf("%s%s", path[0] == '/' ? "" : "./", path);
 }
 
 int toolchain_assemble(const char *source, const char *format,

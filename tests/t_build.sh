@@ -191,7 +191,7 @@ refuse() {
 	elif ! grep -qF -- "$text" "$W/bad.err"; then
 		fail "$name: says '$text'" "stderr: $(cat "$W/bad.err")"
 	elif [ -e "$W/bad.tar" ] || [ -n "$(ls -A "$tmpd")" ] ||
-	     ls -A "$W" | grep -q '^\.bad\.tar'; then
+	     ls -A "$W" | grep -q '^\.tinyimg-'; then
 		fail "$name: leaves nothing behind" "$(ls -A "$tmpd" "$W" | head)"
 	else
 		pass "$name: exit $want, '$text', nothing written or left"

@@ -185,6 +185,12 @@ C
 	else
 		skip "a gcc -static C program" "gcc -static failed (libc6-dev missing?): $(head -c 200 "$W/gcc.err")"
 	fi
+	if gcc -static-pie -O2 -o "$W/spie" "$W/c.c" 2>/dev/null; then
+		"${BUILD[@]}" "$W/spie" -o "$W/spie.tar"
+		dload "$W/spie.tar" >/dev/null
+		out=$(drun spie z)
+		check "a gcc -static-pie program runs" "static C: 2 args, first z, GREETING=(null) 7" "$out $?"
+	fi
 	cat >"$W/free.c" <<'C'
 static long sys3(long n, long a, long b, long c)
 {

@@ -182,3 +182,70 @@ if have script; then
 	check "-o - to a terminal is refused" "yes" \
 		"$(grep -q 'refusing to write an image to a terminal' "$W/tty.out" && echo yes)"
 fi
+
+# --- found in review: each of these once went wrong ---------------------------------
+refuse "a repeated option whose second value is bad (once a double free)" 2 "--user 'x'" -u 1 -u x "$H"
+refuse "...the same for --stop-signal" 2 "--stop-signal 'FOO'" --stop-signal INT --stop-signal FOO "$H"
+refuse "--stop-signal RTMIN+16 (docker knows RTMIN+1..15)" 2 "not a signal name" --stop-signal RTMIN+16 "$H"
+build_ok "--stop-signal CLD and RTMAX-14" --stop-signal cld --stop-signal RTMAX-14 "$H"
+for t in '2024-05-01T-1:-1:-1Z' '2024-+5-+1T+1:+1:+1Z' '2024-05-01T12:00: 0Z' '2024-05-01T12:00:00+05:-1' '2300-01-01T00:00:00Z'; do
+	refuse "--created '$t'" 2 "expected 'now' or an RFC 3339 time" --created "$t" "$H"
+done
+SOURCE_DATE_EPOCH=9999999999 refuse "SOURCE_DATE_EPOCH past the tar format's limit" 1 "up to 2242" "$H"
+refuse "an --env value that is not UTF-8" 2 "is not valid UTF-8" --env $'A=\xff' "$H"
+cp "$H" "$W/"$'bad\xffname.asm'
+refuse "an input whose name is not UTF-8, without --path" 2 "give --path /NAME" -t x "$W/"$'bad\xffname.asm'
+build_ok "...with --path" -t x --path /hello "$W/"$'bad\xffname.asm'
+check "...and the history names it with U+FFFD, so the config stays valid JSON" "ok" \
+	"$($VALIDATE "$W/ok.tar" >/dev/null && echo ok)"
+mkfifo "$W/pipe.asm"
+st=$(timeout 10 "$TINYIMG" build "$W/pipe.asm" -o "$W/bad.tar" 2>"$W/err"; echo $?)
+check "a FIFO as input is refused at once, not waited on" "1 yes" \
+	"$st $(grep -q 'pipe.asm: not a regular file' "$W/err" && echo yes)"
+rm -f "$W/pipe.asm"
+build_ok "the same tag twice counts once" -t dup -t dup:latest -t docker.io/library/dup "$H"
+check "...one RepoTag, one index entry" "dup:latest docker.io/library/dup:latest" \
+	"$($VALIDATE "$W/ok.tar" tags names | tr '\n' ' ' | sed 's/ $//')"
+echo x >"$W/f"
+refuse "a file and a folder at one path, apart in plain byte order" 1 "/usr: is a file but must be a folder" \
+	--path /usr --add "$W/f:/usr.d" --add "$W/f:/usr/x" "$H"
+mkdir -p "$W/d"
+refuse "a path given twice, apart in plain byte order" 1 "/x: given twice in the image" \
+	--add "$W/f:/x" --add "$W/f:/x.y" --add "$W/d:/x" "$H"
+if have gcc; then
+	printf '#include <stdio.h>\nint f(void) { return puts("x"); }\n' >"$W/lib.c"
+	gcc -shared -fPIC -o "$W/libneeds.so" "$W/lib.c"
+	refuse "a shared library without PT_INTERP but with DT_NEEDED" 1 "needs shared libraries (DT_NEEDED)" -t x "$W/libneeds.so"
+	printf '#include <stdio.h>\nint main(void) { puts("static-pie"); return 0; }\n' >"$W/spie.c"
+	if gcc -static-pie -O2 -o "$W/spie" "$W/spie.c" 2>/dev/null; then
+		build_ok "a static-pie executable (ET_DYN, no DT_NEEDED) is accepted" "$W/spie"
+	fi
+fi
+
+# File names are just names, even those nasm and ld would read as options.
+mkdir -p "$W/at"
+nasm -f elf32 -o "$W/at/@hello.o" "$H"
+printf -- '-o %s/at/PWNED %s/at/@hello.o\n' "$W" "$W" >"$W/at/hello.o"
+(cd "$W/at" && "$TINYIMG" build -q -t at @hello.o -o at.tar 2>"$W/err")
+check "an input named @hello.o is not read as an ld option file" "no yes" \
+	"$([ -e "$W/at/PWNED" ] && echo yes || echo no) $([ -s "$W/at/at.tar" ] && echo yes)"
+
+# Outputs that are not plain files.
+if [ "$(id -u)" = 0 ]; then
+	mknod "$W/null" c 1 3
+	"$TINYIMG" build -q "$H" -o "$W/null"
+	check "-o a device writes to it and leaves it a device" "0 character special file" "$? $(stat -c %F "$W/null")"
+fi
+echo old >"$W/target.tar"
+ln -s target.tar "$W/link.tar"
+"$TINYIMG" build -q "$H" -o "$W/link.tar"
+check "-o a symlink replaces its target and keeps the link" "symbolic link 8704" \
+	"$(stat -c %F "$W/link.tar") $(fsize "$W/target.tar")"
+ln -s /proc/self/fd/1 "$W/stdout-link"
+check "-o a link to standard output writes there" "8704" \
+	"$("$TINYIMG" build -q "$H" -o "$W/stdout-link" | wc -c)"
+ln -s missing.tar "$W/dangling.tar"
+"$TINYIMG" build -q "$H" -o "$W/dangling.tar" 2>"$W/err"
+check "-o a symlink to nothing is refused" "1 yes no" \
+	"$? $(grep -q 'a symbolic link to nothing' "$W/err" && echo yes) $([ -e "$W/missing.tar" ] && echo yes || echo no)"
+check "--version to a full disk exits 1" "1" "$("$TINYIMG" --version >/dev/full 2>/dev/null; echo $?)"
