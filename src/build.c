@@ -1,11 +1,10 @@
 /* build: the "tinyimg build" command: input in, image tarball out. */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _POSIX_C_SOURCE 200809L
 #include "build.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 #include "json.h"
 #include "layer.h"
 #include "opts.h"
+#include "output.h"
 #include "ref.h"
 #include "sink.h"
 #include "toolchain.h"
@@ -38,8 +38,6 @@ struct build {
 	size_t nrefs;
 	uint64_t created;
 	char *created_by;
-	char *tmp_output;  /* temporary file beside the output, or NULL */
-	char *out_target;  /* the file tmp_output is renamed to */
 };
 
 void build_help(FILE *f)
@@ -255,37 +253,6 @@ static int check_output(const struct opts *o)
 	return 0;
 }
 
-/* make_temp() creates a file (or, with FOLDER, a folder) from TEMPLATE,
- * registered for cleanup with no window for a signal to miss it. Returns
- * the open file (0 for a folder), or -1 after a message. */
-static int make_temp(char *template, int folder)
-{
-	sigset_t all, old;
-	int fd;
-
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	if (folder)
-		fd = mkdtemp(template) ? 0 : -1;
-	else
-		fd = mkstemp(template);
-	if (fd >= 0 && cleanup_add(template) < 0) {
-		if (folder)
-			rmdir(template);
-		else
-			unlink(template), close(fd);
-		fd = -1;
-		errno = ENAMETOOLONG;
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (fd < 0)
-		util_error("cannot create a temporary %s %s:",
-		           folder ? "folder" : "file", template);
-	else if (!folder)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	return fd;
-}
-
 /* make_workdir() creates the private folder under TMPDIR. */
 static int make_workdir(struct build *b)
 {
@@ -294,7 +261,7 @@ static int make_workdir(struct build *b)
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	b->workdir = util_xasprintf("%s/tinyimg-XXXXXX", tmp);
-	return make_temp(b->workdir, 1) < 0 ? -1 : 0;
+	return cleanup_mktemp(b->workdir, 1) < 0 ? -1 : 0;
 }
 
 /* work_path() names NAME in the work folder and registers it for cleanup. */
@@ -486,66 +453,6 @@ static int make_program(struct build *b)
 	return r;
 }
 
-/* output_target() is the regular file the output replaces: the output
- * itself, or what it links to when it is a symbolic link (so the link
- * stays). NULL after a message for a link to nothing. */
-static char *output_target(const char *output)
-{
-	struct stat st;
-	char *real;
-
-	if (lstat(output, &st) < 0 || !S_ISLNK(st.st_mode))
-		return util_xstrdup(output);
-	if (!(real = realpath(output, NULL))) {
-		util_error("-o %s: a symbolic link to nothing:", output);
-		return NULL;
-	}
-	return real;
-}
-
-/* open_output() opens where the tarball goes: stdout for "-", the output
- * itself when it is a device or FIFO, else a temporary file beside it. */
-static int open_output(struct build *b)
-{
-	const char *out = b->o->output;
-	struct stat st;
-	char *dir;
-	int fd;
-
-	if (strcmp(out, "-") == 0)
-		return STDOUT_FILENO;
-	if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if ((fd = open(out, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0)
-			util_error("%s:", out);
-		return fd;
-	}
-	if (!(b->out_target = output_target(out)))
-		return -1;
-	dir = util_dirname(b->out_target);
-	b->tmp_output = util_xasprintf("%s/.tinyimg-XXXXXX", dir);
-	free(dir);
-	fd = make_temp(b->tmp_output, 0);
-	if (fd < 0) {
-		free(b->tmp_output);
-		b->tmp_output = NULL;
-	}
-	return fd;
-}
-
-/* finish_output() gives the temporary output its final mode and name. */
-static int finish_output(struct build *b, int fd)
-{
-	mode_t mask = umask(0);
-
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
-		return util_error("%s:", b->tmp_output);
-	if (rename(b->tmp_output, b->out_target) < 0)
-		return util_error("cannot write %s:", b->o->output);
-	cleanup_forget(b->tmp_output);
-	return 0;
-}
-
 /* fill_layer() puts the program and every --add into LAYER. */
 static int fill_layer(const struct build *b, struct layer *layer)
 {
@@ -597,10 +504,10 @@ static int write_image(struct build *b, struct image_result *res)
 	struct image_spec spec;
 	struct image_list entrypoint = { NULL, 0 };
 	struct layer layer;
-	struct sink out;
+	struct output out;
+	struct sink sink;
 	char *layer_path = work_path(b, "layer.tar");
-	const char *name = strcmp(b->o->output, "-") ? b->o->output : "stdout";
-	int fd = -1, r = -1;
+	int r = -1;
 
 	image_spec(b, &spec);
 	if (!b->o->has_entrypoint) {
@@ -608,15 +515,15 @@ static int write_image(struct build *b, struct image_result *res)
 		spec.entrypoint = entrypoint;
 	}
 	layer_init(&layer);
-	if (!layer_path || fill_layer(b, &layer) < 0 || (fd = open_output(b)) < 0)
-		goto out;
-	sink_init(&out, fd, name);
-	r = image_write(&spec, &layer, layer_path, &out, res);
-	if (r == 0 && b->tmp_output)
-		r = finish_output(b, fd);
-	if (fd != STDOUT_FILENO && close(fd) < 0 && r == 0)
-		r = util_error("%s:", name);
-out:
+	output_init(&out);
+	if (layer_path && fill_layer(b, &layer) == 0 &&
+	    output_open(&out, b->o->output) == 0) {
+		sink_init(&sink, out.fd, out.name);
+		r = image_write(&spec, &layer, layer_path, &sink, res);
+		if (r == 0)
+			r = output_commit(&out);
+	}
+	output_close(&out);
 	layer_free(&layer);
 	image_list_free(&entrypoint);
 	free(layer_path);
@@ -646,8 +553,6 @@ static void build_free(struct build *b)
 	free(b->program);
 	free(b->image_path);
 	free(b->created_by);
-	free(b->tmp_output);
-	free(b->out_target);
 }
 
 /* prepare() checks the output and input and works out names and times.

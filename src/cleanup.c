@@ -6,6 +6,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cleanup.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -102,4 +104,35 @@ void cleanup_run(void)
 	sigprocmask(SIG_BLOCK, &all, &old);
 	remove_all();
 	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* cleanup_mktemp() creates a file (or, with FOLDER, a folder) from TEMPLATE,
+ * registered for cleanup with no window for a signal to miss it. Returns
+ * the open file (0 for a folder), or -1 after a message. */
+int cleanup_mktemp(char *template, int folder)
+{
+	sigset_t all, old;
+	int fd;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if (folder)
+		fd = mkdtemp(template) ? 0 : -1;
+	else
+		fd = mkstemp(template);
+	if (fd >= 0 && cleanup_add(template) < 0) {
+		if (folder)
+			rmdir(template);
+		else
+			unlink(template), close(fd);
+		fd = -1;
+		errno = ENAMETOOLONG;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0)
+		util_error("cannot create a temporary %s %s:",
+		           folder ? "folder" : "file", template);
+	else if (!folder)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
 }

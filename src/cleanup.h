@@ -14,6 +14,12 @@ void cleanup_install(void);
  * or PATH too long (a message is printed). */
 int cleanup_add(const char *path);
 
+/* Create a file (or, with FOLDER, a folder) from TEMPLATE as mkstemp or
+ * mkdtemp do, registered for removal with no window for a signal to miss
+ * it. Returns the open file (close-on-exec; 0 for a folder), or -1 after a
+ * message. */
+int cleanup_mktemp(char *template, int folder);
+
 /* Stop tracking PATH (after it was renamed into place). */
 void cleanup_forget(const char *path);
 
