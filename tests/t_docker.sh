@@ -58,8 +58,10 @@ dload "$W/handmade.tar" >/dev/null
 # --- 64-bit, natively -------------------------------------------------------------
 "${BUILD[@]}" "$ASM/hello64.asm" -o - | "$DOCKER" load >/dev/null 2>&1
 check "tinyimg build -o - | docker load, then run the 64-bit hello" "Hello World" "$(drun hello64)"
-check "inspect: amd64 and 160 bytes or less" "amd64 yes" \
-	"$(inspect hello64 '{{.Architecture}}') $([ "$(inspect hello64 '{{.Size}}')" -le 170 ] && echo yes)"
+"${BUILD[@]}" "$ASM/hello64.asm" -o "$W/hello64.tar"
+check "inspect: tag, amd64, entrypoint, size = program bytes (<= 170)" \
+	"[hello64:latest] amd64 [/hello64] $(python3 "$TOP/tests/validate.py" "$W/hello64.tar" program_size) yes" \
+	"$(inspect hello64 '{{.RepoTags}} {{.Architecture}} {{.Config.Entrypoint}} {{.Size}}') $([ "$(inspect hello64 '{{.Size}}')" -le 170 ] && echo yes)"
 
 # --- arguments, command and entrypoint ---------------------------------------------
 "${BUILD[@]}" "$ASM/args.asm" --cmd '["default", "two words"]' -o "$W/args.tar"
