@@ -260,25 +260,6 @@ static int by_member_name(const void *a, const void *b)
 	              ((const struct member *)b)->name);
 }
 
-/* write_layer_member() copies the layer file into the tarball. */
-static int write_layer_member(struct sink *out, const struct member *m,
-                              const char *layer_path, uint64_t mtime)
-{
-	struct tar_entry t = { m->name, TAR_FILE, 0644, m->size, mtime, NULL };
-	int fd = open(layer_path, O_RDONLY | O_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return util_error("%s:", layer_path);
-	r = tar_write_header(out, &t);
-	if (r == 0)
-		r = sink_copy_fd(out, fd, layer_path, m->size);
-	if (r == 0)
-		r = tar_write_padding(out, m->size);
-	close(fd);
-	return r;
-}
-
 /* write_members() writes the members sorted by name, then the end blocks. */
 static int write_members(struct sink *out, struct member *m, size_t n,
                          const char *layer_path, uint64_t mtime)
@@ -287,10 +268,12 @@ static int write_members(struct sink *out, struct member *m, size_t n,
 
 	qsort(m, n, sizeof *m, by_member_name);
 	for (i = 0; i < n; i++) {
+		struct tar_entry t = { m[i].name, TAR_FILE, 0644, m[i].size,
+			               mtime, NULL };
 		int r = m[i].data
 		        ? tar_write_file(out, m[i].name, 0644, mtime, m[i].data,
 		                         m[i].size)
-		        : write_layer_member(out, &m[i], layer_path, mtime);
+		        : tar_write_file_from(out, &t, layer_path);
 
 		if (r < 0)
 			return -1;

@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -240,25 +239,6 @@ static int dedupe(struct layer *l)
 	return 0;
 }
 
-/* write_file() copies the regular file of E into the tar. */
-static int write_file(struct sink *s, const struct layer_entry *e,
-                      uint64_t mtime)
-{
-	struct tar_entry t = { e->name, TAR_FILE, e->mode, e->size, mtime, NULL };
-	int fd = open(e->source, O_RDONLY | O_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return util_error("%s:", e->source);
-	r = tar_write_header(s, &t);
-	if (r == 0)
-		r = sink_copy_fd(s, fd, e->source, e->size);
-	if (r == 0)
-		r = tar_write_padding(s, e->size);
-	close(fd);
-	return r;
-}
-
 int layer_write(struct layer *l, struct sink *s, uint64_t mtime)
 {
 	size_t i;
@@ -268,10 +248,10 @@ int layer_write(struct layer *l, struct sink *s, uint64_t mtime)
 		return -1;
 	for (i = 0; i < l->n; i++) {
 		const struct layer_entry *e = &l->v[i];
-		struct tar_entry t = { e->name, e->type, e->mode, 0, mtime,
+		struct tar_entry t = { e->name, e->type, e->mode, e->size, mtime,
 			               e->link };
 
-		if (e->type == TAR_FILE ? write_file(s, e, mtime) < 0
+		if (e->type == TAR_FILE ? tar_write_file_from(s, &t, e->source) < 0
 		                        : tar_write_header(s, &t) < 0)
 			return -1;
 	}

@@ -1,8 +1,11 @@
 /* tar: a POSIX ustar writer (pax records only for long names). */
+#define _POSIX_C_SOURCE 200809L
 #include "tar.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -186,6 +189,23 @@ int tar_write_file(struct sink *s, const char *name, unsigned mode,
 	if (tar_write_header(s, &e) < 0 || sink_write(s, data, (size_t)size) < 0)
 		return -1;
 	return tar_write_padding(s, size);
+}
+
+int tar_write_file_from(struct sink *s, const struct tar_entry *e,
+                        const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return util_error("%s:", path);
+	r = tar_write_header(s, e);
+	if (r == 0)
+		r = sink_copy_fd(s, fd, path, e->size);
+	if (r == 0)
+		r = tar_write_padding(s, e->size);
+	close(fd);
+	return r;
 }
 
 int tar_write_end(struct sink *s)
