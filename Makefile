@@ -8,8 +8,10 @@ TI_CFLAGS = -std=c11 -Wall -Wextra -Werror -iquote src
 
 LIB_SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJS = $(LIB_SRCS:.c=.o)
-UNIT_TESTS = tests/unit/test_sha256 tests/unit/test_json tests/unit/test_tar \
-             tests/unit/test_ref
+# Every tests/unit/test_*.c is a unit test; tests/fuzz/fuzz_*.c a fuzz target.
+UNIT_TESTS = $(patsubst %.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+FUZZ_TARGETS = $(patsubst %.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_SECONDS ?= 300
 
 all: tinyimg
 
@@ -34,6 +36,17 @@ tinyimg-san: src/main.c $(LIB_SRCS) src/*.h
 test-sanitize: tinyimg-san
 	TINYIMG=$(CURDIR)/tinyimg-san bash tests/run.sh build inputs docker
 
+# libFuzzer targets (clang), each with its seed corpus in
+# tests/fuzz/corpus/NAME; make fuzz runs each for FUZZ_SECONDS.
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+tests/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) src/*.h
+	clang -std=c11 -Wall -Wextra -iquote src $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz.sh
+
 bench: tinyimg
 	bash tests/bench.sh
 
@@ -48,6 +61,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tinyimg
 
 clean:
-	rm -f tinyimg tinyimg-san src/*.o $(UNIT_TESTS)
+	rm -f tinyimg tinyimg-san src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
 
-.PHONY: all units test test-sanitize bench install uninstall clean
+.PHONY: all units test test-sanitize fuzz fuzz-build bench install uninstall clean

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # tests/run.sh: run tinyimg's whole test suite (make test calls it).
 #
-#   bash tests/run.sh            every unit test and every tests/t_*.sh
+#   bash tests/run.sh            every unit test (tests/unit/test_*.c), every
+#                                tests/t_*.sh, then the fuzz targets
 #   bash tests/run.sh build ...  only the suites whose name contains a word
-#                                given ("unit" is the C unit tests)
+#                                given ("unit" is the C unit tests, "fuzz"
+#                                the libFuzzer targets)
 #
 # Each check appends PASS/FAIL/SKIP to a results file; the last line printed
 # is "N passed, N failed, N skipped". Exit status 1 when anything failed.
@@ -28,8 +30,8 @@ wanted() {
 }
 filters=("$@")
 if wanted unit; then
-	for t in tests/unit/test_sha256 tests/unit/test_json tests/unit/test_ref \
-	         tests/unit/test_tar; do
+	for c in tests/unit/test_*.c; do
+		t=${c%.c}
 		echo "== $t"
 		if [ -x "$t" ]; then
 			"$t" || true
@@ -43,6 +45,11 @@ for t in tests/t_*.sh; do
 	echo "== $t"
 	bash "$t" || echo "FAIL $t exited with status $?" | tee -a "$TINYIMG_RESULTS"
 done
+# Fuzzing last, for a bounded time per target (FUZZ_SECONDS, default 30).
+if wanted fuzz; then
+	echo "== tests/fuzz.sh"
+	bash tests/fuzz.sh || echo "FAIL tests/fuzz.sh exited with status $?" | tee -a "$TINYIMG_RESULTS"
+fi
 
 passed=$(grep -c '^PASS ' "$TINYIMG_RESULTS")
 failed=$(grep -c '^FAIL ' "$TINYIMG_RESULTS")

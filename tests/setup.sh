@@ -12,6 +12,7 @@ packages=(
 	docker.io containerd runc          # dockerd 20.10 and its containerd (ctr)
 	skopeo umoci podman docker-registry
 	qemu-user-static                   # 386 programs on kernels without ia32
+	clang libclang-rt-14-dev           # libFuzzer and the sanitizers' runtime
 )
 
 if [ "$(id -u)" != 0 ]; then
