@@ -16,17 +16,58 @@ void layer_init(struct layer *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* free_entry() releases the strings of E. */
+static void free_entry(struct layer_entry *e)
+{
+	free(e->name);
+	free(e->source);
+	free(e->link);
+	free(e->needed_by);
+}
+
 void layer_free(struct layer *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].name);
-		free(l->v[i].source);
-		free(l->v[i].link);
-	}
+	for (i = 0; i < l->n; i++)
+		free_entry(&l->v[i]);
+	for (i = 0; i < l->norigins; i++)
+		free(l->origins[i]);
 	free(l->v);
+	free(l->origins);
+	free(l->skip);
 	layer_init(l);
+}
+
+size_t layer_origin(struct layer *l, const char *what)
+{
+	l->origins = util_xreallocarray(l->origins, l->norigins + 1,
+	                                sizeof *l->origins);
+	l->origins[l->norigins] = util_xstrdup(what);
+	return l->norigins++;
+}
+
+void layer_skip_path(struct layer *l, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return;
+	l->skip = util_xreallocarray(l->skip, l->nskip + 1, sizeof *l->skip);
+	l->skip[l->nskip].dev = st.st_dev;
+	l->skip[l->nskip].ino = st.st_ino;
+	l->nskip++;
+}
+
+/* skipped() says whether ST is one of the paths no walk may take in. */
+static int skipped(const struct layer *l, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < l->nskip; i++)
+		if (l->skip[i].dev == st->st_dev && l->skip[i].ino == st->st_ino)
+			return 1;
+	return 0;
 }
 
 int layer_path_ok(const char *path)
@@ -47,18 +88,19 @@ int layer_path_ok(const char *path)
 	}
 }
 
-/* push() appends a copy of E, taking ownership of its strings. */
+/* push() appends E, taking ownership of its strings. */
 static void push(struct layer *l, struct layer_entry e)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
-		l->v = util_xrealloc(l->v, l->cap * sizeof *l->v);
+		l->v = util_xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = e;
 }
 
-/* add_parents() adds an implicit folder entry for each parent of PATH. */
-static void add_parents(struct layer *l, const char *path)
+/* add_parents() adds an implicit folder entry for each parent of PATH,
+ * saying that PATH (from ORIGIN) needs it. */
+static void add_parents(struct layer *l, size_t origin, const char *path)
 {
 	const char *p;
 
@@ -70,56 +112,50 @@ static void add_parents(struct layer *l, const char *path)
 		e.name[p - path] = '\0'; /* "usr/" for "/usr/bin/x" */
 		e.type = TAR_DIR;
 		e.mode = 0755;
-		e.implicit = 1;
+		e.origin = origin;
+		e.needed_by = util_xstrdup(path);
 		push(l, e);
 	}
 }
 
-/* add() checks PATH and adds E under it, with its parents. */
-static int add(struct layer *l, const char *path, struct layer_entry e)
+/* add() checks PATH and adds E (from ORIGIN) under it. */
+static int add(struct layer *l, size_t origin, const char *path,
+               struct layer_entry e)
 {
-	if (!layer_path_ok(path))
+	if (!layer_path_ok(path)) {
+		free_entry(&e);
 		return util_error("%s: not a clean absolute path in the image "
 		                  "(no '.', '..' or empty parts)", path);
-	add_parents(l, path);
+	}
 	e.name = util_xasprintf("%s%s", path + 1, e.type == TAR_DIR ? "/" : "");
+	e.origin = origin;
 	push(l, e);
 	return 0;
 }
 
-int layer_add_file(struct layer *l, const char *path, const char *source,
-                   unsigned mode, uint64_t size)
+int layer_add_file(struct layer *l, size_t origin, const char *path,
+                   const char *source, unsigned mode, uint64_t size)
 {
 	struct layer_entry e = { 0 };
 
+	if (layer_path_ok(path))
+		add_parents(l, origin, path);
 	e.type = TAR_FILE;
 	e.mode = mode;
 	e.size = size;
 	e.source = util_xstrdup(source);
-	return add(l, path, e);
+	return add(l, origin, path, e);
 }
 
-int layer_add_dir(struct layer *l, const char *path, unsigned mode)
-{
-	struct layer_entry e = { 0 };
+/* add_node() adds the host path SRC, described by ST, at DEST: a regular
+ * file, a symlink, or a folder and everything below it. */
+static int add_node(struct layer *l, size_t origin, const char *src,
+                    const struct stat *st, const char *dest);
 
-	e.type = TAR_DIR;
-	e.mode = mode;
-	return add(l, path, e);
-}
-
-int layer_add_symlink(struct layer *l, const char *path, const char *target)
-{
-	struct layer_entry e = { 0 };
-
-	e.type = TAR_SYMLINK;
-	e.mode = 0777;
-	e.link = util_xstrdup(target);
-	return add(l, path, e);
-}
-
-/* add_children() adds every entry of the folder SRC below DEST. */
-static int add_children(struct layer *l, const char *src, const char *dest)
+/* add_children() adds every entry of the folder SRC below DEST, leaving
+ * out the paths to skip. */
+static int add_children(struct layer *l, size_t origin, const char *src,
+                        const char *dest)
 {
 	DIR *d = opendir(src);
 	struct dirent *de;
@@ -129,6 +165,7 @@ static int add_children(struct layer *l, const char *src, const char *dest)
 		return util_error("%s:", src);
 	errno = 0;
 	while (r == 0 && (de = readdir(d))) {
+		struct stat st;
 		char *s, *t;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -136,7 +173,10 @@ static int add_children(struct layer *l, const char *src, const char *dest)
 		s = util_xasprintf("%s/%s", src, de->d_name);
 		t = util_xasprintf("%s/%s", strcmp(dest, "/") ? dest : "",
 		                   de->d_name);
-		r = layer_add_tree(l, s, t);
+		if (lstat(s, &st) < 0)
+			r = util_error("%s:", s);
+		else if (!skipped(l, &st))
+			r = add_node(l, origin, s, &st, t);
 		free(s);
 		free(t);
 		errno = 0;
@@ -147,46 +187,80 @@ static int add_children(struct layer *l, const char *src, const char *dest)
 	return r;
 }
 
-int layer_add_tree(struct layer *l, const char *src, const char *dest)
+static int add_node(struct layer *l, size_t origin, const char *src,
+                    const struct stat *st, const char *dest)
 {
-	struct stat st;
+	struct layer_entry e = { 0 };
 	char target[4096];
 	ssize_t n;
 
-	if (lstat(src, &st) < 0)
-		return util_error("%s:", src);
-	if (S_ISREG(st.st_mode))
-		return layer_add_file(l, dest, src, st.st_mode & 07777,
-		                      (uint64_t)st.st_size);
-	if (S_ISLNK(st.st_mode)) {
-		n = readlink(src, target, sizeof target - 1);
+	e.mode = st->st_mode & 07777;
+	if (S_ISREG(st->st_mode)) {
+		e.type = TAR_FILE;
+		e.size = (uint64_t)st->st_size;
+		e.source = util_xstrdup(src);
+		return add(l, origin, dest, e);
+	}
+	if (S_ISLNK(st->st_mode)) {
+		n = readlink(src, target, sizeof target);
 		if (n < 0)
 			return util_error("%s:", src);
+		if ((size_t)n == sizeof target)
+			return util_error("%s: link target longer than %zu bytes",
+			                  src, sizeof target - 1);
 		target[n] = '\0';
-		return layer_add_symlink(l, dest, target);
+		e.type = TAR_SYMLINK;
+		e.mode = 0777;
+		e.link = util_xstrdup(target);
+		return add(l, origin, dest, e);
 	}
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(st->st_mode))
 		return util_error("%s: is a device file, socket or FIFO; only "
 		                  "regular files, folders and symlinks go into "
 		                  "an image", src);
-	if (strcmp(dest, "/") != 0 &&
-	    layer_add_dir(l, dest, st.st_mode & 07777) < 0)
+	e.type = TAR_DIR;
+	if (strcmp(dest, "/") != 0 && add(l, origin, dest, e) < 0)
 		return -1;
-	return add_children(l, src, dest);
+	return add_children(l, origin, src, dest);
 }
 
-/* path_order() compares names as paths: '/' sorts before every other
- * byte, so "usr", "usr/" and "usr/x" stay together ahead of "usr.d". */
+int layer_add_tree(struct layer *l, size_t origin, const char *src,
+                   const char *dest)
+{
+	struct stat st;
+
+	if (lstat(src, &st) < 0)
+		return util_error("%s:", src);
+	if (skipped(l, &st))
+		return 0;
+	if (strcmp(dest, "/") != 0 && layer_path_ok(dest))
+		add_parents(l, origin, dest);
+	return add_node(l, origin, src, &st, dest);
+}
+
+/* key_len() is the length of NAME without a folder's trailing '/'. */
+static size_t key_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && name[n - 1] == '/' ? n - 1 : n;
+}
+
+/* path_order() compares two names as paths, a folder's trailing '/' left
+ * out: the end of a name sorts first, then '/', then every other byte, so
+ * "usr" (file or folder), "usr/x" and "usr.d" come in that order and one
+ * path always sorts as one key. */
 static int path_order(const char *a, const char *b)
 {
 	const unsigned char *x = (const unsigned char *)a;
 	const unsigned char *y = (const unsigned char *)b;
+	size_t la = key_len(a), lb = key_len(b), i;
 
-	for (; *x && *x == *y; x++, y++)
+	for (i = 0; i < la && i < lb && x[i] == y[i]; i++)
 		;
-	if (*x == *y)
-		return 0;
-	return (*x == '/' ? 1 : *x + 1) - (*y == '/' ? 1 : *y + 1);
+	if (i == la || i == lb)
+		return (i < la) - (i < lb);
+	return (x[i] == '/' ? 0 : x[i] + 1) - (y[i] == '/' ? 0 : y[i] + 1);
 }
 
 static int by_name(const void *a, const void *b)
@@ -194,49 +268,65 @@ static int by_name(const void *a, const void *b)
 	const struct layer_entry *x = a, *y = b;
 	int c = path_order(x->name, y->name);
 
-	/* Among equal names, explicit entries sort first and win. */
-	return c ? c : x->implicit - y->implicit;
+	/* Among equal paths, entries given by name sort first and win. */
+	return c ? c : (x->needed_by != NULL) - (y->needed_by != NULL);
 }
 
-/* same_path() compares names without a folder's trailing '/'. */
-static int same_path(const char *a, const char *b)
+/* kind() names what entry E is, for messages. */
+static const char *kind(const struct layer_entry *e)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	switch (e->type) {
+	case TAR_DIR: return "a folder";
+	case TAR_SYMLINK: return "a symbolic link";
+	default: return "a file";
+	}
+}
 
-	if (la && a[la - 1] == '/')
-		la--;
-	if (lb && b[lb - 1] == '/')
-		lb--;
-	return la == lb && memcmp(a, b, la) == 0;
+/* clash() reports that KEPT and E (sorted after it) claim one path. */
+static int clash(const struct layer *l, const struct layer_entry *kept,
+                 const struct layer_entry *e)
+{
+	int n = (int)key_len(e->name);
+
+	if (!e->needed_by)
+		return util_error("/%.*s: given twice in the image: as %s by %s "
+		                  "and as %s by %s", n, e->name, kind(kept),
+		                  l->origins[kept->origin], kind(e),
+		                  l->origins[e->origin]);
+	return util_error("/%.*s: is %s (from %s) but must be a folder for "
+	                  "%s (from %s)", n, e->name, kind(kept),
+	                  l->origins[kept->origin], e->needed_by,
+	                  l->origins[e->origin]);
 }
 
 /* dedupe() drops implicit folders already present and refuses a path that
- * was asked for twice (sorted input). */
+ * was asked for twice or a non-folder where a folder is needed (sorted
+ * input). Every entry stays owned exactly once, also after a refusal. */
 static int dedupe(struct layer *l)
 {
 	size_t i, out = 0;
+	int r = 0;
 
 	for (i = 0; i < l->n; i++) {
 		struct layer_entry *e = &l->v[i];
 
-		if (out > 0 && same_path(l->v[out - 1].name, e->name)) {
-			int n = (int)strlen(e->name) -
-			        (e->type == TAR_DIR); /* without the '/' */
+		if (out > 0 && path_order(l->v[out - 1].name, e->name) == 0) {
+			const struct layer_entry *kept = &l->v[out - 1];
 
-			if (!e->implicit)
-				return util_error("/%.*s: given twice in the image",
-				                  n, e->name);
-			if (l->v[out - 1].type != TAR_DIR)
-				return util_error("/%.*s: is a file but must be a "
-				                  "folder for other paths",
-				                  n, e->name);
-			free(e->name);
+			if (!e->needed_by || kept->type != TAR_DIR) {
+				r = clash(l, kept, e);
+				break;
+			}
+			free_entry(e);
 			continue;
 		}
 		l->v[out++] = *e;
 	}
+	/* After a refusal, keep the entries not yet looked at. */
+	for (; i < l->n; i++)
+		l->v[out++] = l->v[i];
 	l->n = out;
-	return 0;
+	return r;
 }
 
 int layer_write(struct layer *l, struct sink *s, uint64_t mtime)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "sink.h"
 #include "tar.h"
@@ -16,39 +17,55 @@ struct layer_entry {
 	uint64_t size;  /* regular files: bytes read from source */
 	char *source;   /* regular files: the file to copy in */
 	char *link;     /* symlinks: the target */
-	int implicit;   /* a parent folder nobody asked for by name */
+	size_t origin;  /* index in layer.origins: who asked for it */
+	char *needed_by; /* implicit parent folders: the path that needs it */
+};
+
+/* A file or folder of the host that no --add walk may take in. */
+struct layer_skip {
+	dev_t dev;
+	ino_t ino;
 };
 
 struct layer {
 	struct layer_entry *v;
 	size_t n, cap;
+	char **origins;  /* "the program", "--add SRC:DEST", for messages */
+	size_t norigins;
+	struct layer_skip *skip;
+	size_t nskip;
 };
 
 void layer_init(struct layer *l);
 void layer_free(struct layer *l);
 
+/* Register WHAT ("--add ./etc:/etc") as a source of entries; returns the
+ * index the add functions take as ORIGIN. */
+size_t layer_origin(struct layer *l, const char *what);
+
+/* Keep the host file or folder PATH (when it exists) out of every tree
+ * that layer_add_tree walks: tinyimg's own work folder and output. */
+void layer_skip_path(struct layer *l, const char *path);
+
 /* Add the regular file SOURCE (SIZE bytes) as PATH (absolute, e.g.
  * "/usr/bin/x"), with folder entries (0755) for each parent. 0, or -1 after
  * a message when PATH is not a clean absolute path. */
-int layer_add_file(struct layer *l, const char *path, const char *source,
-                   unsigned mode, uint64_t size);
-
-/* Add a folder PATH with its parents. */
-int layer_add_dir(struct layer *l, const char *path, unsigned mode);
-
-/* Add a symbolic link PATH pointing at TARGET, with its parents. */
-int layer_add_symlink(struct layer *l, const char *path, const char *target);
+int layer_add_file(struct layer *l, size_t origin, const char *path,
+                   const char *source, unsigned mode, uint64_t size);
 
 /* Add SRC at DEST: a regular file, a symlink (kept as a link), or a folder
- * with everything below it. Modes are kept, owner becomes 0:0. Device
- * files, sockets and FIFOs are refused. 0, or -1 after a message. */
-int layer_add_tree(struct layer *l, const char *src, const char *dest);
+ * with everything below it, and a folder entry (0755) for each parent of
+ * DEST. Modes are kept, owner becomes 0:0. Device files, sockets and FIFOs
+ * are refused; skipped paths are left out. 0, or -1 after a message. */
+int layer_add_tree(struct layer *l, size_t origin, const char *src,
+                   const char *dest);
 
 /* Is PATH absolute, free of "." and ".." parts and of empty parts? */
 int layer_path_ok(const char *path);
 
-/* Sort the entries, refuse a path given twice, and write the tar to S with
- * every member's mtime MTIME. 0, or -1 after a message. */
+/* Sort the entries, refuse a path given twice or a file or symlink where a
+ * folder is needed (naming both sources), and write the tar to S with every
+ * member's mtime MTIME. 0, or -1 after a message. */
 int layer_write(struct layer *l, struct sink *s, uint64_t mtime);
 
 #endif

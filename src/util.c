@@ -3,11 +3,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "json.h"
 
 int util_error(const char *fmt, ...)
 {
@@ -48,6 +51,35 @@ void *util_xrealloc(void *p, size_t size)
 	if (!q)
 		out_of_memory(size);
 	return q;
+}
+
+void *util_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		out_of_memory(SIZE_MAX);
+	return util_xrealloc(p, n * size);
+}
+
+char *util_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = util_xmalloc(4 * strlen(s) + 1), *o = out;
+	size_t n;
+
+	while (*p) {
+		if (*p >= 0x20 && *p != 0x7f && *p != '\\' &&
+		    (n = json_utf8_len((const char *)p)) > 0) {
+			memcpy(o, p, n);
+			o += n, p += n;
+		} else if (*p == '\\') {
+			*o++ = '\\', *o++ = '\\';
+			p++;
+		} else {
+			o += sprintf(o, "\\x%02x", *p++);
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 char *util_xstrdup(const char *s)
@@ -113,6 +145,19 @@ int util_pread_full(int fd, void *buf, size_t len, uint64_t offset,
 		offset += (uint64_t)n;
 	}
 	return 0;
+}
+
+void util_open_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* open() returns the lowest free descriptor: this one. */
+		if (open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
+			_exit(1);
+	}
 }
 
 const char *util_basename(const char *path)

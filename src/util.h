@@ -16,6 +16,14 @@ void *util_xmalloc(size_t size);
 void *util_xrealloc(void *p, size_t size);
 char *util_xstrdup(const char *s);
 
+/* realloc for an array of N items of SIZE bytes; exits when N * SIZE
+ * overflows or memory is out. */
+void *util_xreallocarray(void *p, size_t n, size_t size);
+
+/* A heap copy of S fit to print in a message: control bytes, DEL and bytes
+ * that are not UTF-8 become \xNN, a backslash becomes \\. */
+char *util_escape(const char *s);
+
 /* Format into a fresh heap string (exits when memory is out). */
 char *util_xasprintf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -28,6 +36,12 @@ int util_write_all(int fd, const void *buf, size_t len, const char *name);
  * naming NAME (a short file is reported as truncated). */
 int util_pread_full(int fd, void *buf, size_t len, uint64_t offset,
                     const char *name);
+
+/* Open /dev/null on each of file descriptors 0, 1 and 2 that is closed, so
+ * no file tinyimg opens takes their place. A closed standard output is
+ * reopened read-only: writing to it fails as writing to a closed one
+ * would. */
+void util_open_std_fds(void);
 
 /* The last path component of PATH (a pointer into PATH). */
 const char *util_basename(const char *path);
