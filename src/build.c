@@ -257,10 +257,16 @@ static int check_output(const struct opts *o)
 static int make_workdir(struct build *b)
 {
 	const char *tmp = getenv("TMPDIR");
+	char *here = NULL;
 
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
-	b->workdir = util_xasprintf("%s/tinyimg-XXXXXX", tmp);
+	/* Absolute, as nasm runs in the source's folder. */
+	if (tmp[0] != '/' && !(here = getcwd(NULL, 0)))
+		return util_error("cannot find the current folder:");
+	b->workdir = util_xasprintf("%s%s%s/tinyimg-XXXXXX", here ? here : "",
+	                            here ? "/" : "", tmp);
+	free(here);
 	return cleanup_mktemp(b->workdir, 1) < 0 ? -1 : 0;
 }
 
@@ -288,10 +294,13 @@ static int check_program(struct build *b, const char *path, const char *name,
 
 	if (fd < 0)
 		return util_error("%s:", path);
+	/* Checked before it is cut, and again after. */
 	r = elf_read(fd, name, &info);
+	if (r == 0)
+		r = elf_check_program(fd, name, &info, strict);
 	if (r == 0 && superstrip)
 		r = elf_superstrip(fd, name, &info);
-	if (r == 0)
+	if (r == 0 && superstrip)
 		r = elf_check_program(fd, name, &info, strict);
 	if (r == 0 && !(b->arch = elf_arch(&info)))
 		r = util_error("%s: machine type %u is not one tinyimg knows",
@@ -335,25 +344,33 @@ static int check_object(const char *object, const char *input,
 	return r;
 }
 
-/* source_arch() picks the architecture for assembly: --arch, else what
- * the source's BITS directive says; they must agree. */
-static int source_arch(const struct build *b, int bits,
+/* source_arch() picks the architecture for assembly whose preprocessed
+ * text uses the BITS in the mask BITS: --arch, else what BITS says; they
+ * must agree, and a source must not say both 32 and 64. */
+static int source_arch(const struct build *b, unsigned bits,
                        const struct toolchain_arch **arch)
 {
 	const char *in = b->o->input;
+	int other;
 
-	if (bits == 16)
+	if (bits & TOOLCHAIN_BITS16)
 		return util_error("%s: says BITS 16; Linux programs are 32-bit "
 		                  "(386) or 64-bit (amd64)", in);
 	if (!b->o->arch) {
-		*arch = toolchain_arch(bits == 64 ? "amd64" : "386");
+		if ((bits & TOOLCHAIN_BITS32) && (bits & TOOLCHAIN_BITS64))
+			return util_error("%s: says both BITS 32 and BITS 64 "
+			                  "(counting the files it includes), so "
+			                  "the machine it is for is unclear; give "
+			                  "--arch 386 or --arch amd64", in);
+		*arch = toolchain_arch(bits & TOOLCHAIN_BITS64 ? "amd64" : "386");
 		return 0;
 	}
 	*arch = toolchain_arch(b->o->arch);
-	if (bits && bits != ((*arch)->machine == 62 ? 64 : 32))
+	other = (*arch)->machine == 62 ? 32 : 64;
+	if (bits & (other == 32 ? TOOLCHAIN_BITS32 : TOOLCHAIN_BITS64))
 		return util_error("%s: says BITS %d, which is not code for --arch "
-		                  "%s; drop --arch or give --arch %s", in, bits,
-		                  b->o->arch, bits == 64 ? "amd64" : "386");
+		                  "%s; drop --arch or give --arch %s", in, other,
+		                  b->o->arch, other == 64 ? "amd64" : "386");
 	return 0;
 }
 
@@ -384,13 +401,13 @@ static int copy_file(const char *src, const char *dst)
 
 /* make_flat_program() assembles source that writes its own ELF headers
  * (it has an ORG line) with nasm -f bin, and checks what came out. */
-static int make_flat_program(struct build *b)
+static int make_flat_program(struct build *b, const struct toolchain_job *job)
 {
 	const char *in = b->o->input;
 	unsigned char magic[4];
 	int fd;
 
-	if (toolchain_assemble(in, "bin", b->program, b->o->verbose) < 0)
+	if (toolchain_assemble(job, "bin", b->program) < 0)
 		return -1;
 	if ((fd = open(b->program, O_RDONLY | O_CLOEXEC)) < 0)
 		return util_error("%s:", b->program);
@@ -405,13 +422,52 @@ static int make_flat_program(struct build *b)
 	return check_program(b, b->program, in, 0, 0);
 }
 
+/* assemble() turns the assembly source into the object OBJECT, or into
+ * the finished program for a source with its own headers (*FLAT set).
+ * The machine comes from what nasm preprocesses, includes and all, for
+ * the format it will assemble with. */
+static int assemble(struct build *b, const char *object,
+                    const struct toolchain_arch **arch, int *flat)
+{
+	const struct opts *o = b->o;
+	struct toolchain_job job = { o->input, o->includes.v, o->includes.n,
+		                     o->verbose };
+	struct toolchain_source src;
+	const struct toolchain_arch *again;
+	const char *format = o->arch ? toolchain_arch(o->arch)->nasm_format
+	                             : "elf32";
+	char *pre = work_path(b, "program.i");
+	int r = pre ? toolchain_scan_source(&job, format, pre, &src) : -1;
+
+	*flat = r == 0 && src.flat;
+	if (r == 0 && *flat)
+		r = make_flat_program(b, &job);
+	else if (r == 0)
+		r = source_arch(b, src.bits, arch);
+	if (r == 0 && !*flat && strcmp((*arch)->nasm_format, format) != 0) {
+		/* Preprocessed again as it will be assembled: the answer must
+		 * not change with the output format. */
+		r = toolchain_scan_source(&job, (*arch)->nasm_format, pre, &src);
+		if (r == 0 && (src.flat || source_arch(b, src.bits, &again) < 0 ||
+		               again != *arch))
+			r = util_error("%s: says different BITS for -f %s and -f "
+			               "%s, so the machine it is for is unclear; "
+			               "give --arch", o->input, format,
+			               (*arch)->nasm_format);
+	}
+	if (r == 0 && !*flat)
+		r = toolchain_assemble(&job, (*arch)->nasm_format, object);
+	free(pre);
+	return r;
+}
+
 /* make_program() turns the input into the program file to package. */
 static int make_program(struct build *b)
 {
 	const struct opts *o = b->o;
 	const struct toolchain_arch *arch = NULL;
 	char *object = NULL;
-	int r = 0;
+	int r = 0, flat = 0;
 
 	if (b->kind == INPUT_EXECUTABLE && !o->strip) {
 		b->program = util_xstrdup(o->input);
@@ -425,17 +481,13 @@ static int make_program(struct build *b)
 		return check_program(b, b->program, o->input, 1, 0);
 	}
 	if (b->kind == INPUT_ASM) {
-		struct toolchain_source src;
-
-		if (toolchain_scan_source(o->input, &src) < 0 ||
-		    source_arch(b, src.bits, &arch) < 0)
-			return -1;
-		if (src.flat)
-			return make_flat_program(b);
 		if (!(object = work_path(b, "program.o")))
 			return -1;
-		r = toolchain_assemble(o->input, arch->nasm_format, object,
-		                       o->verbose);
+		r = assemble(b, object, &arch, &flat);
+		if (r < 0 || flat) {
+			free(object);
+			return r;
+		}
 	}
 	if (r == 0)
 		r = check_object(object ? object : o->input, o->input, &arch);
@@ -453,21 +505,29 @@ static int make_program(struct build *b)
 	return r;
 }
 
-/* fill_layer() puts the program and every --add into LAYER. */
+/* fill_layer() puts the program and every --add into LAYER, leaving
+ * tinyimg's own work folder and output out of every tree. */
 static int fill_layer(const struct build *b, struct layer *layer)
 {
 	size_t i;
 
-	if (layer_add_file(layer, b->image_path, b->program, 0755,
+	layer_skip_path(layer, b->workdir);
+	if (strcmp(b->o->output, "-") != 0)
+		layer_skip_path(layer, b->o->output);
+	if (layer_add_file(layer, layer_origin(layer, "the program"),
+	                   b->image_path, b->program, 0755,
 	                   b->program_size) < 0)
 		return -1;
 	for (i = 0; i < b->o->adds.n; i++) {
 		char *src = util_xstrdup(b->o->adds.v[i]);
 		char *colon = strrchr(src, ':');
+		char *what = util_xasprintf("--add %s", b->o->adds.v[i]);
 		int r;
 
 		*colon = '\0';
-		r = layer_add_tree(layer, src, colon + 1);
+		r = layer_add_tree(layer, layer_origin(layer, what), src,
+		                   colon + 1);
+		free(what);
 		free(src);
 		if (r < 0)
 			return -1;

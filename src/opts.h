@@ -21,6 +21,7 @@ struct opts {
 	char *input, *output;
 	struct image_list tags;
 	char *arch;        /* --arch, or NULL */
+	struct image_list includes; /* -I folders for nasm, made absolute */
 	int strip;         /* --strip: super strip a prebuilt executable */
 	int quiet, verbose;
 	char *path;        /* --path: the program's place in the image */

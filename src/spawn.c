@@ -1,5 +1,5 @@
 /* spawn: run an external program from an argv array, never a shell. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np */
 #include "spawn.h"
 
 #include <errno.h>
@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,7 +39,7 @@ static void put_quoted(const char *word)
 	fputc('\'', stderr);
 }
 
-void spawn_print(char *const argv[])
+void spawn_print(char *const argv[], const char *cwd)
 {
 	int i;
 
@@ -46,7 +48,60 @@ void spawn_print(char *const argv[])
 		fputc(' ', stderr);
 		put_quoted(argv[i]);
 	}
+	if (cwd) {
+		fputs(" (in ", stderr);
+		put_quoted(cwd);
+		fputc(')', stderr);
+	}
 	fputc('\n', stderr);
+}
+
+/* absolute() makes PATH absolute against our working folder. */
+static char *absolute(const char *path)
+{
+	char *here;
+	char *abs;
+
+	if (path[0] == '/' || !(here = getcwd(NULL, 0)))
+		return util_xstrdup(path);
+	abs = util_xasprintf("%s/%s", here, path);
+	free(here);
+	return abs;
+}
+
+/* executable() says whether PATH is a regular file we may execute. */
+static int executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(path, X_OK) == 0;
+}
+
+char *spawn_find(const char *name)
+{
+	const char *path = getenv("PATH"), *p;
+
+	if (strchr(name, '/'))
+		return executable(name) ? absolute(name) : NULL;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p++) {
+		size_t n = strcspn(p, ":");
+		char *cand = util_xasprintf("%.*s%s%s", (int)n, p, n ? "/" : "",
+		                            name);
+
+		if (executable(cand)) {
+			char *abs = absolute(cand);
+
+			free(cand);
+			return abs;
+		}
+		free(cand);
+		p += n;
+		if (*p == '\0')
+			return NULL;
+	}
 }
 
 /* wait_child() waits for PID, retrying on EINTR, and decodes its status. */
@@ -65,12 +120,16 @@ static int wait_child(pid_t pid, const char *name)
 	return WEXITSTATUS(status);
 }
 
-/* start() spawns ARGV with stdin from /dev/null and stdout joined to
- * stderr. Signals stay blocked in the parent until the child is known to
- * cleanup, so a signal never leaves a child running unseen; the child
- * starts with the mask OLD. Returns 0 or an errno value. */
-static int start(char *const argv[], pid_t *pid, const sigset_t *old)
+/* start() spawns the program PROG with ARGV in CWD (or ours), stdin from
+ * /dev/null and stdout joined to stderr. Signals stay blocked in the
+ * parent until the child is known to cleanup, so a signal never leaves a
+ * child running unseen; the child starts with the mask OLD and every
+ * signal at its default action. Returns 0 or an errno value. */
+static int start(const char *prog, char *const argv[], const char *cwd,
+                 pid_t *pid, const sigset_t *old)
 {
+	sigset_t all;
+
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int err;
@@ -81,15 +140,22 @@ static int start(char *const argv[], pid_t *pid, const sigset_t *old)
 		posix_spawn_file_actions_destroy(&fa);
 		return ENOMEM;
 	}
-	err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	sigfillset(&all);
+	err = cwd ? posix_spawn_file_actions_addchdir_np(&fa, cwd) : 0;
+	if (!err)
+		err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		                                       O_RDONLY, 0);
 	if (!err)
 		err = posix_spawn_file_actions_adddup2(&fa, 2, 1);
 	if (!err)
 		err = posix_spawnattr_setsigmask(&attr, old);
 	if (!err)
-		err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+		err = posix_spawnattr_setsigdefault(&attr, &all);
 	if (!err)
-		err = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+		err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+		                                      POSIX_SPAWN_SETSIGDEF);
+	if (!err)
+		err = posix_spawn(pid, prog, &fa, &attr, argv, environ);
 	if (!err)
 		cleanup_set_child(*pid);
 	posix_spawnattr_destroy(&attr);
@@ -97,21 +163,24 @@ static int start(char *const argv[], pid_t *pid, const sigset_t *old)
 	return err;
 }
 
-int spawn_run(char *const argv[], int verbose)
+int spawn_run(char *const argv[], const char *cwd, int verbose)
 {
 	sigset_t all, old;
 	pid_t pid;
 	int err, status;
+	/* Found here, so a program lying in CWD is never run by mistake. */
+	char *prog = spawn_find(argv[0]);
 
+	if (!prog)
+		return SPAWN_NOT_FOUND;
 	if (verbose)
-		spawn_print(argv);
+		spawn_print(argv, cwd);
 	fflush(stderr);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	err = start(argv, &pid, &old);
+	err = start(prog, argv, cwd, &pid, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (err == ENOENT)
-		return SPAWN_NOT_FOUND;
+	free(prog);
 	if (err != 0) {
 		errno = err;
 		util_error("cannot run %s:", argv[0]);

@@ -1,5 +1,5 @@
 /* toolchain: nasm and ld, run without a shell, to make a program. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* strsignal, getline */
 #include "toolchain.h"
 
 #include <ctype.h>
@@ -39,42 +39,67 @@ const struct toolchain_arch *toolchain_arch_of_machine(unsigned machine)
 	return NULL;
 }
 
-/* scan_line() notes a BITS/USEnn or ORG directive on LINE in *S. */
-static void scan_line(const char *line, struct toolchain_source *s)
+/* word_is() says whether the word at P (ending at a blank, ']' or the
+ * end) is W, ignoring case; moves *P past it when it is. */
+static int word_is(const char **p, const char *w)
 {
-	char word[8];
-	int bits = 0;
+	size_t n = strlen(w);
 
-	while (isspace((unsigned char)*line) || *line == '[')
-		line++;
-	if (sscanf(line, "%7[A-Za-z0-9]", word) != 1)
-		return;
-	if (strcasecmp(word, "org") == 0 && isspace((unsigned char)line[3]))
-		s->flat = 1;
-	if (s->bits)
-		return;
-	if (strcasecmp(word, "bits") == 0 && sscanf(line + 4, "%d", &bits) == 1)
-		s->bits = bits;
-	else if (strcasecmp(word, "use16") == 0)
-		s->bits = 16;
-	else if (strcasecmp(word, "use32") == 0)
-		s->bits = 32;
-	else if (strcasecmp(word, "use64") == 0)
-		s->bits = 64;
+	if (strncasecmp(*p, w, n) != 0 ||
+	    ((*p)[n] && !isspace((unsigned char)(*p)[n]) && (*p)[n] != ']'))
+		return 0;
+	*p += n;
+	return 1;
 }
 
-int toolchain_scan_source(const char *source, struct toolchain_source *s)
+/* scan_line() notes a BITS/USEnn or ORG directive on the preprocessed
+ * LINE in *S: "[bits 64]", "[org 0x100]", or the plain word forms. */
+static void scan_line(const char *p, struct toolchain_source *s)
 {
-	char line[4096];
-	FILE *f = fopen(source, "r");
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '[')
+		for (p++; isspace((unsigned char)*p); p++)
+			;
+	if (word_is(&p, "org")) {
+		s->flat = 1;
+	} else if (word_is(&p, "bits")) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (word_is(&p, "16"))
+			s->bits |= TOOLCHAIN_BITS16;
+		else if (word_is(&p, "32"))
+			s->bits |= TOOLCHAIN_BITS32;
+		else if (word_is(&p, "64"))
+			s->bits |= TOOLCHAIN_BITS64;
+	} else if (word_is(&p, "use16")) {
+		s->bits |= TOOLCHAIN_BITS16;
+	} else if (word_is(&p, "use32")) {
+		s->bits |= TOOLCHAIN_BITS32;
+	} else if (word_is(&p, "use64")) {
+		s->bits |= TOOLCHAIN_BITS64;
+	}
+}
+
+/* scan_file() reads the preprocessed source PATH into *S. */
+static int scan_file(const char *path, struct toolchain_source *s)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
 
 	memset(s, 0, sizeof *s);
 	if (!f)
-		return util_error("%s:", source);
-	while (fgets(line, sizeof line, f))
-		scan_line(line, s);
+		return util_error("%s:", path);
+	while (getline(&line, &cap, f) >= 0)
+		if (line[0] != '%') /* %line markers */
+			scan_line(line, s);
+	if (ferror(f))
+		r = util_error("%s: read failed:", path);
+	free(line);
 	fclose(f);
-	return 0;
+	return r;
 }
 
 /* The linker script: one PT_LOAD (read, write, execute) that maps the ELF
@@ -94,12 +119,13 @@ static const char script_format[] =
 	"  /DISCARD/ : { *(.note .note.*) *(.comment) *(.eh_frame*) }\n"
 	"}\n";
 
-/* run_tool() runs ARGV and turns any failure into a message that names the
- * tool, the input it worked on and, when it is missing, its package. */
-static int run_tool(char *const argv[], const char *input, const char *package,
-                    int verbose)
+/* run_tool() runs ARGV in CWD (or ours) and turns any failure into a
+ * message that names the tool, the input it worked on and, when it is
+ * missing, its package. */
+static int run_tool(char *const argv[], const char *cwd, const char *input,
+                    const char *package, int verbose)
 {
-	int status = spawn_run(argv, verbose);
+	int status = spawn_run(argv, cwd, verbose);
 
 	if (status == SPAWN_NOT_FOUND)
 		return util_error("%s not found in PATH (install the %s package)",
@@ -107,8 +133,9 @@ static int run_tool(char *const argv[], const char *input, const char *package,
 	if (status == SPAWN_FAILED)
 		return -1;
 	if (status > 128)
-		return util_error("%s was killed by signal %d while working on %s",
-		                  argv[0], status - 128, input);
+		return util_error("%s was killed by signal %d (%s) while working "
+		                  "on %s", argv[0], status - 128,
+		                  strsignal(status - 128), input);
 	if (status != 0)
 		return util_error("%s failed on %s (exit status %d)", argv[0],
 		                  input, status);
@@ -117,27 +144,64 @@ static int run_tool(char *const argv[], const char *input, const char *package,
 
 /* safe_arg() makes PATH safe to pass as a program argument: nasm and ld
  * read a name starting with '-' as an option and one starting with '@' as
- * a file of options, so every relative path gets "./" in front. */
+ * a file of options, so such a relative path gets "./" in front. */
 static char *safe_arg(const char *path)
 {
-	return util_xasprintf("%s%s", path[0] == '/' ? "" : "./", path);
+	return util_xasprintf("%s%s", path[0] == '-' || path[0] == '@' ? "./" : "",
+	                      path);
 }
 
-int toolchain_assemble(const char *source, const char *format,
-                       const char *out, int verbose)
+/* run_nasm() runs nasm on JOB's source in the source's folder with the
+ * options OPTS (NULL-terminated), the include folders and "-o OUT". */
+static int run_nasm(const struct toolchain_job *job, const char *const *opts,
+                    const char *out)
 {
-	char *dir = util_dirname(source);
-	char *include = util_xasprintf("-I%s/", dir);
-	char *src = safe_arg(source);
-	char *argv[] = { "nasm", "-f", (char *)format, include, "-o", (char *)out,
-		         src, NULL };
+	char *dir = util_dirname(job->source);
+	char *src = safe_arg(util_basename(job->source));
+	size_t nopts = 0, n = 0, i;
 	int r;
+	char **argv, **inc;
 
-	r = run_tool(argv, source, "nasm", verbose);
+	while (opts[nopts])
+		nopts++;
+	argv = util_xreallocarray(NULL, nopts + job->nincludes + 5,
+	                          sizeof *argv);
+	inc = util_xreallocarray(NULL, job->nincludes + 1, sizeof *inc);
+	argv[n++] = "nasm";
+	for (i = 0; i < nopts; i++)
+		argv[n++] = (char *)opts[i];
+	for (i = 0; i < job->nincludes; i++)
+		argv[n++] = inc[i] = util_xasprintf("-I%s/", job->includes[i]);
+	argv[n++] = "-o";
+	argv[n++] = (char *)out;
+	argv[n++] = src;
+	argv[n] = NULL;
+	r = run_tool(argv, dir, job->source, "nasm", job->verbose);
+	for (i = 0; i < job->nincludes; i++)
+		free(inc[i]);
+	free(inc);
+	free(argv);
 	free(dir);
-	free(include);
 	free(src);
 	return r;
+}
+
+int toolchain_scan_source(const struct toolchain_job *job, const char *format,
+                          const char *out, struct toolchain_source *s)
+{
+	const char *opts[] = { "-E", "-f", format, NULL };
+
+	if (run_nasm(job, opts, out) < 0)
+		return -1;
+	return scan_file(out, s);
+}
+
+int toolchain_assemble(const struct toolchain_job *job, const char *format,
+                       const char *out)
+{
+	const char *opts[] = { "-f", format, NULL };
+
+	return run_nasm(job, opts, out);
 }
 
 /* write_script() writes the linker script for ARCH to PATH. */
@@ -180,7 +244,7 @@ int toolchain_link(const char *object, const char *input,
 
 	r = write_script(script, arch, packed);
 	if (r == 0)
-		r = run_tool(ld, input, "binutils", verbose);
+		r = run_tool(ld, NULL, input, "binutils", verbose);
 	free(script);
 	free(obj);
 	return r;

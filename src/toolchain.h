@@ -2,6 +2,8 @@
 #ifndef TINYIMG_TOOLCHAIN_H
 #define TINYIMG_TOOLCHAIN_H
 
+#include <stddef.h>
+
 /* An architecture tinyimg can assemble and link for. */
 struct toolchain_arch {
 	const char *name;         /* OCI name: "386", "amd64" */
@@ -17,20 +19,36 @@ const struct toolchain_arch *toolchain_arch(const char *name);
 /* The architecture whose e_machine is MACHINE, or NULL. */
 const struct toolchain_arch *toolchain_arch_of_machine(unsigned machine);
 
-/* What a nasm source says of itself. */
+/* What a nasm source says of itself, read from nasm's preprocessed
+ * output (so included files count and comments do not). */
 struct toolchain_source {
-	int bits; /* its first BITS (or USEnn) directive: 16, 32, 64, or 0 */
-	int flat; /* it has an ORG directive: a whole program, headers and
-	             all, for nasm -f bin rather than an object to link */
+	unsigned bits; /* every BITS (or USEnn) it uses: TOOLCHAIN_BITS* */
+	int flat;      /* it has an ORG directive: a whole program, headers and
+	                  all, for nasm -f bin rather than an object to link */
+};
+enum { TOOLCHAIN_BITS16 = 1, TOOLCHAIN_BITS32 = 2, TOOLCHAIN_BITS64 = 4 };
+
+/* One nasm source and where nasm may look for what it includes. nasm runs
+ * in the source's own folder, so %include and incbin find files beside
+ * the source, then in INCLUDES (absolute folders the user named), and
+ * never in the folder tinyimg was started from. */
+struct toolchain_job {
+	const char *source;    /* as the user named it */
+	char *const *includes; /* absolute folders, in order */
+	size_t nincludes;
+	int verbose;
 };
 
-/* Read SOURCE's directives into *S. 0, or -1 after a message. */
-int toolchain_scan_source(const char *source, struct toolchain_source *s);
+/* Preprocess JOB's source with nasm -E -f FORMAT into the file OUT (an
+ * absolute path the caller registered for cleanup) and read its
+ * directives into *S. 0, or -1 after a message. */
+int toolchain_scan_source(const struct toolchain_job *job, const char *format,
+                          const char *out, struct toolchain_source *s);
 
-/* Assemble SOURCE with nasm -f FORMAT ("elf32", "elf64", "bin") into OUT,
- * with SOURCE's folder on the include path. 0, or -1 after a message. */
-int toolchain_assemble(const char *source, const char *format,
-                       const char *out, int verbose);
+/* Assemble JOB's source with nasm -f FORMAT ("elf32", "elf64", "bin") into
+ * OUT (an absolute path). 0, or -1 after a message. */
+int toolchain_assemble(const struct toolchain_job *job, const char *format,
+                       const char *out);
 
 /* Link OBJECT (made from INPUT, named in messages) into the executable
  * PROGRAM with tinyimg's one-segment linker script, written into WORKDIR.
