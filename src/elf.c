@@ -10,6 +10,7 @@
 #include "util.h"
 
 enum { EH32 = 52, EH64 = 64, PH32 = 32, PH64 = 56 };
+enum { ELF_PAGE = 4096, ELF_MIN_ADDR = 65536 };
 
 static uint16_t load16(const uint8_t *p)
 {
@@ -182,14 +183,18 @@ static int refuse_interp(int fd, const char *name, const struct elf_phdr *ph)
 	char interp[256] = "";
 	size_t n = ph->filesz < sizeof interp - 1 ? (size_t)ph->filesz
 	                                          : sizeof interp - 1;
+	ssize_t got = pread(fd, interp, n, (off_t)ph->offset);
+	char *shown;
+	int r;
 
-	if (pread(fd, interp, n, (off_t)ph->offset) < 0)
-		interp[0] = '\0';
-	interp[n] = '\0';
-	return util_error("%s: dynamically linked (it needs the loader %s): a "
-	                  "FROM-scratch image has no dynamic loader or shared "
-	                  "libraries; link it statically (e.g. gcc -static)",
-	                  name, interp[0] ? interp : "named in PT_INTERP");
+	interp[got > 0 ? (size_t)got : 0] = '\0';
+	shown = util_escape(interp);
+	r = util_error("%s: dynamically linked (it needs the loader %s): a "
+	               "FROM-scratch image has no dynamic loader or shared "
+	               "libraries; link it statically (e.g. gcc -static)",
+	               name, shown[0] ? shown : "named in PT_INTERP");
+	free(shown);
+	return r;
 }
 
 /* needs_libraries() says whether the dynamic segment PH lists a shared
@@ -236,6 +241,80 @@ static int entry_is_mapped(const struct elf_info *info)
 	return 0;
 }
 
+/* user_limit() is the end of the user address space that the kernel
+ * gives a program of INFO's machine (TASK_SIZE; the smallest in use, so
+ * the program loads on every kernel of that machine). */
+static uint64_t user_limit(const struct elf_info *info)
+{
+	switch (info->machine) {
+	case 3: return 0xc0000000;                     /* 386: 3 GiB split */
+	case 40: return 0xbf000000;                    /* arm */
+	case 62: return 0x7ffffffff000;                /* amd64: 47 bits */
+	case 183: return (uint64_t)1 << 48;            /* arm64: 48 bits */
+	case 243: return (uint64_t)1 << 38;            /* riscv64: Sv39 */
+	case 22: return (uint64_t)1 << 53;             /* s390x */
+	default: return info->is64 ? (uint64_t)1 << 47 : 0xc0000000;
+	}
+}
+
+/* check_load() applies the kernel's rules for one PT_LOAD (number I) of
+ * INFO (fs/binfmt_elf.c, load_elf_binary and elf_map). */
+static int check_load(const char *name, const struct elf_info *info, int i)
+{
+	const struct elf_phdr *ph = &info->phdrs[i];
+	uint64_t limit = user_limit(info);
+
+	if (ph->offset > info->file_size ||
+	    ph->filesz > info->file_size - ph->offset)
+		return util_error("%s: segment %d (PT_LOAD) lies past the end of "
+		                  "the file", name, i);
+	if (ph->filesz > ph->memsz)
+		return util_error("%s: segment %d (PT_LOAD): p_filesz 0x%llx is "
+		                  "larger than p_memsz 0x%llx, which the kernel "
+		                  "refuses", name, i,
+		                  (unsigned long long)ph->filesz,
+		                  (unsigned long long)ph->memsz);
+	if ((ph->vaddr - ph->offset) % ELF_PAGE != 0)
+		return util_error("%s: segment %d (PT_LOAD): p_vaddr 0x%llx and "
+		                  "p_offset 0x%llx differ modulo the page size "
+		                  "(%d), so the kernel cannot map it", name, i,
+		                  (unsigned long long)ph->vaddr,
+		                  (unsigned long long)ph->offset, ELF_PAGE);
+	if (ph->vaddr >= limit || ph->memsz > limit - ph->vaddr)
+		return util_error("%s: segment %d (PT_LOAD) at 0x%llx, 0x%llx "
+		                  "bytes, reaches past 0x%llx, the end of the "
+		                  "user address space: the kernel refuses it",
+		                  name, i, (unsigned long long)ph->vaddr,
+		                  (unsigned long long)ph->memsz,
+		                  (unsigned long long)limit);
+	if (info->type == ELF_EXEC && ph->memsz > 0 &&
+	    ph->vaddr < ELF_MIN_ADDR)
+		return util_error("%s: segment %d (PT_LOAD) maps address 0x%llx, "
+		                  "below 64 KiB (vm.mmap_min_addr): the kernel "
+		                  "refuses that in a container", name, i,
+		                  (unsigned long long)ph->vaddr);
+	return 0;
+}
+
+/* check_dynamic() refuses a dynamic segment PH that names shared
+ * libraries (a static-pie program has one that names none). */
+static int check_dynamic(int fd, const char *name,
+                         const struct elf_info *info,
+                         const struct elf_phdr *ph)
+{
+	int r = ph->offset <= info->file_size &&
+	        ph->filesz <= info->file_size - ph->offset
+	        ? needs_libraries(fd, name, info, ph)
+	        : util_error("%s: the dynamic segment lies past the end of "
+	                     "the file", name);
+
+	if (r > 0)
+		return util_error("%s: needs shared libraries (DT_NEEDED) and a "
+		                  "FROM-scratch image has none; link it "
+		                  "statically (e.g. gcc -static)", name);
+	return r;
+}
+
 int elf_check_program(int fd, const char *name, const struct elf_info *info,
                       int strict)
 {
@@ -246,6 +325,14 @@ int elf_check_program(int fd, const char *name, const struct elf_info *info,
 	if (info->type != ELF_EXEC && (strict || info->type != ELF_DYN))
 		return util_error("%s: ELF type %u is not an executable", name,
 		                  info->type);
+	if (info->phnum == 0)
+		return util_error("%s: no program headers (e_phnum is 0): the "
+		                  "kernel needs at least one", name);
+	if ((uint64_t)info->phnum * info->phentsize > 65536)
+		return util_error("%s: the program header table is %llu bytes; "
+		                  "the kernel reads at most 65536", name,
+		                  (unsigned long long)info->phnum *
+		                  info->phentsize);
 	for (i = 0; i < info->phnum; i++) {
 		const struct elf_phdr *ph = &info->phdrs[i];
 
@@ -254,27 +341,13 @@ int elf_check_program(int fd, const char *name, const struct elf_info *info,
 		if (ph->type == ELF_PT_DYNAMIC && strict)
 			return util_error("%s: has a PT_DYNAMIC segment; a static "
 			                  "program has none", name);
-		if (ph->type == ELF_PT_DYNAMIC) {
-			int r = ph->offset <= info->file_size &&
-			        ph->filesz <= info->file_size - ph->offset
-			        ? needs_libraries(fd, name, info, ph)
-			        : util_error("%s: the dynamic segment lies past "
-			                     "the end of the file", name);
-
-			if (r < 0)
-				return -1;
-			if (r)
-				return util_error("%s: needs shared libraries "
-				                  "(DT_NEEDED) and a FROM-scratch "
-				                  "image has none; link it statically "
-				                  "(e.g. gcc -static)", name);
-		}
+		if (ph->type == ELF_PT_DYNAMIC &&
+		    check_dynamic(fd, name, info, ph) < 0)
+			return -1;
 		if (ph->type == ELF_PT_LOAD) {
 			loads++;
-			if (ph->offset > info->file_size ||
-			    ph->filesz > info->file_size - ph->offset)
-				return util_error("%s: a PT_LOAD segment lies past "
-				                  "the end of the file", name);
+			if (check_load(name, info, i) < 0)
+				return -1;
 		}
 	}
 	if (loads == 0)
@@ -304,21 +377,34 @@ static uint64_t loaded_end(const struct elf_info *info)
 	return end;
 }
 
-/* drop_stray_phdrs() turns into PT_NULL every non-load segment whose bytes
- * would lie past CUT, so no header points outside the cut file. */
+/* drop_stray_phdrs() turns into PT_NULL every note whose bytes would lie
+ * past CUT, so no header points outside the cut file. Any other segment
+ * there (PT_TLS, PT_GNU_PROPERTY, ...) may be needed at run time: the
+ * file is refused before anything is changed. */
 static int drop_stray_phdrs(int fd, const char *name, struct elf_info *info,
                             uint64_t cut)
 {
 	uint8_t type[4];
 	int i;
 
+	for (i = 0; i < info->phnum; i++) {
+		const struct elf_phdr *ph = &info->phdrs[i];
+
+		if (ph->type != ELF_PT_LOAD && ph->type != ELF_PT_NOTE &&
+		    ph->type != 0 && ph->filesz > 0 &&
+		    (ph->offset > cut || ph->filesz > cut - ph->offset))
+			return util_error("%s: segment %d (type 0x%x) lies outside "
+			                  "the bytes the kernel maps, and --strip "
+			                  "would cut it off; package the program "
+			                  "without --strip", name, i, ph->type);
+	}
 	store32(type, 0);
 	for (i = 0; i < info->phnum; i++) {
 		struct elf_phdr *ph = &info->phdrs[i];
 		uint64_t at = info->phoff + (uint64_t)i * info->phentsize;
 
-		if (ph->type == ELF_PT_LOAD || ph->filesz == 0 ||
-		    ph->offset + ph->filesz <= cut)
+		if (ph->type != ELF_PT_NOTE || ph->filesz == 0 ||
+		    (ph->offset <= cut && ph->filesz <= cut - ph->offset))
 			continue;
 		if (pwrite(fd, type, 4, (off_t)at) != 4)
 			return util_error("%s: write failed:", name);
@@ -346,8 +432,9 @@ int elf_superstrip(int fd, const char *name, struct elf_info *info)
 		store16(h + 48, 0);
 		store16(h + 50, 0);
 	}
+	if (drop_stray_phdrs(fd, name, info, cut) < 0)
+		return -1;
 	if (pwrite(fd, h, hsize, 0) != (ssize_t)hsize ||
-	    drop_stray_phdrs(fd, name, info, cut) < 0 ||
 	    ftruncate(fd, (off_t)cut) < 0)
 		return util_error("%s: cannot rewrite:", name);
 	info->shoff = 0;

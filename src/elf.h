@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 enum { ELF_REL = 1, ELF_EXEC = 2, ELF_DYN = 3 };
-enum { ELF_PT_LOAD = 1, ELF_PT_DYNAMIC = 2, ELF_PT_INTERP = 3 };
+enum { ELF_PT_LOAD = 1, ELF_PT_DYNAMIC = 2, ELF_PT_INTERP = 3, ELF_PT_NOTE = 4 };
 enum { ELF_PF_X = 1 };
 
 struct elf_phdr {
@@ -38,15 +38,22 @@ void elf_free(struct elf_info *info);
 const char *elf_arch(const struct elf_info *info);
 
 /* Check that INFO describes a static program the kernel can start from a
- * FROM-scratch image: executable type, entry point in an executable PT_LOAD,
- * no PT_INTERP. STRICT also demands ET_EXEC and no PT_DYNAMIC (the rules for
- * what tinyimg links itself). 0, or -1 after a message naming NAME. */
+ * FROM-scratch image: executable type, the kernel's own rules for program
+ * headers and PT_LOAD segments (fs/binfmt_elf.c: table size, p_filesz <=
+ * p_memsz, p_vaddr = p_offset modulo the page size, below the end of the
+ * user address space, at or above vm.mmap_min_addr for ET_EXEC), entry
+ * point in an executable PT_LOAD, no PT_INTERP, no shared libraries.
+ * STRICT also demands ET_EXEC and no PT_DYNAMIC (the rules for what
+ * tinyimg links itself). 0, or -1 after a message naming NAME and the
+ * rule that failed. */
 int elf_check_program(int fd, const char *name, const struct elf_info *info,
                       int strict);
 
 /* Super strip FD in place: drop the section header table and every byte past
- * the last one a PT_LOAD maps; clear e_shoff, e_shnum, e_shstrndx. Updates
- * INFO. 0, or -1 after a message naming NAME. */
+ * the last one a PT_LOAD maps; clear e_shoff, e_shnum, e_shstrndx; notes
+ * past the cut become PT_NULL. A segment of another kind past the cut is
+ * refused before anything changes. Call it on a program elf_check_program
+ * accepted. Updates INFO. 0, or -1 after a message naming NAME. */
 int elf_superstrip(int fd, const char *name, struct elf_info *info);
 
 
