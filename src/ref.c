@@ -120,6 +120,43 @@ static int valid_path(const char *path)
 	}
 }
 
+/* is_hub() says whether the registry host NAME (N bytes) is Docker Hub. */
+static int is_hub(const char *name, size_t n)
+{
+	return (n == 9 && memcmp(name, "docker.io", 9) == 0) ||
+	       (n == 15 && memcmp(name, "index.docker.io", 15) == 0);
+}
+
+/* is_hex64() says whether S is 64 lowercase hex digits: Docker reads such a
+ * name as an image ID. */
+static int is_hex64(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/* normalize() fills R's full and familiar names from NAME (whose first
+ * FIRST bytes are a registry host when DOMAIN) and PATH, its repository
+ * part. */
+static void normalize(struct ref *r, const char *name, size_t first,
+                      int domain, const char *path)
+{
+	if (domain && !is_hub(name, first)) {
+		r->full = util_xasprintf("%s:%s", name, r->tag);
+		r->familiar = util_xstrdup(r->full);
+	} else {
+		/* Docker Hub: "library/" for official images, and shown bare. */
+		int official = !strchr(path, '/');
+		int bare = official || (strncmp(path, "library/", 8) == 0 &&
+		                        !strchr(path + 8, '/'));
+
+		r->full = util_xasprintf("docker.io/%s%s:%s",
+		                         official ? "library/" : "", path, r->tag);
+		r->familiar = util_xasprintf("%s:%s",
+		                             bare && !official ? path + 8 : path,
+		                             r->tag);
+	}
+}
+
 int ref_parse(const char *text, struct ref *r, const char **why)
 {
 	const char *slash = strrchr(text, '/');
@@ -156,23 +193,23 @@ int ref_parse(const char *text, struct ref *r, const char **why)
 		       "registry host[:port]/";
 		return -1;
 	}
-	r->tag = util_xstrdup(colon ? colon + 1 : "latest");
-	if (domain && !(first == 9 && memcmp(name, "docker.io", 9) == 0)) {
-		r->full = util_xasprintf("%s:%s", name, r->tag);
-		r->familiar = util_xstrdup(r->full);
-	} else {
-		/* Docker Hub: "library/" for official images, and shown bare. */
-		int official = !strchr(path, '/');
-		int bare = official || (strncmp(path, "library/", 8) == 0 &&
-		                        !strchr(path + 8, '/'));
-
-		r->full = util_xasprintf("docker.io/%s%s:%s",
-		                         official ? "library/" : "", path, r->tag);
-		r->familiar = util_xasprintf("%s:%s",
-		                             bare && !official ? path + 8 : path,
-		                             r->tag);
+	if (is_hex64(name)) {
+		free(name);
+		*why = "a name of 64 hex digits reads as an image ID to Docker";
+		return -1;
 	}
+	r->tag = util_xstrdup(colon ? colon + 1 : "latest");
+	normalize(r, name, first, domain, path);
 	free(name);
+	/* Docker limits the name written in full, registry and all. */
+	if (strlen(r->full) - strlen(r->tag) - 1 > 255) {
+		ref_free(r);
+		memset(r, 0, sizeof *r);
+		*why = "the name is longer than 255 characters when written in "
+		       "full as Docker does (docker.io/library/NAME for a bare "
+		       "NAME)";
+		return -1;
+	}
 	return 0;
 }
 
