@@ -23,7 +23,13 @@ static char paths[SLOTS][PATH_MAX];
 static volatile sig_atomic_t used[SLOTS];
 static volatile pid_t child;
 
-static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+/* Signals whose default action ends the process: tinyimg cleans up first,
+ * then dies of the same signal. SIGXFSZ is ignored instead, so a write past
+ * a file size limit fails with EFBIG and the usual error path runs. */
+static const int fatal_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGXCPU, SIGVTALRM, SIGPROF,
+};
 
 /* remove_all() is async-signal-safe: unlink, else rmdir, newest first. */
 static void remove_all(void)
@@ -62,6 +68,7 @@ void cleanup_install(void)
 	sigfillset(&sa.sa_mask);
 	for (i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
 		sigaction(fatal_signals[i], &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
 	atexit(cleanup_run); /* also when exit() comes from deep inside */
 }
 

@@ -4,9 +4,11 @@
 
 #include <sys/types.h>
 
-/* Catch SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove every registered path,
- * stop the running child, then die of the same signal. Registered paths
- * are also removed at exit(). */
+/* Catch SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2,
+ * SIGALRM, SIGXCPU, SIGVTALRM and SIGPROF: remove every registered path,
+ * stop the running child, then die of the same signal. Ignore SIGXFSZ, so
+ * a write past the file size limit fails (EFBIG) like any other. Registered
+ * paths are also removed at exit(). */
 void cleanup_install(void);
 
 /* Register PATH (a file, or a folder emptied of registered files first)

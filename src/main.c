@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "util.h"
 
 #define TINYIMG_VERSION "0.1.0"
 
@@ -78,5 +79,6 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	util_open_std_fds();
 	return finish(run(argc, argv));
 }
