@@ -9,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "layer.h"
 #include "util.h"
+#include "words.h"
 
 void opts_help(FILE *f)
 {
@@ -37,14 +40,18 @@ void opts_help(FILE *f)
 "  -a, --arch ARCH        386 or amd64: what assembly is built for (default:\n"
 "                         386, or amd64 for source that says BITS 64); for\n"
 "                         ELF input it must match the file\n"
+"  -I, --include DIR      where nasm also looks for %include and incbin\n"
+"                         files, after the source's own folder (repeat)\n"
 "      --strip            super strip a prebuilt executable too\n"
 "      --path PATH        where the program lives in the image (default:\n"
 "                         /NAME, NAME being INPUT's base name)\n"
 "      --add SRC:DEST     put the file or folder tree SRC at DEST (repeat)\n"
 "\n"
 "Image config (what docker run does with it):\n"
-"      --entrypoint CMD   a JSON array '[\"/hello\",\"--loud\"]' or plain words\n"
-"                         (default: the program's path)\n"
+"      --entrypoint CMD   a JSON array '[\"/hello\",\"--loud\"]', or words\n"
+"                         split as a shell splits them ('...', \"...\", \\)\n"
+"                         but with no $, *, ~ expansion (default: the\n"
+"                         program's path)\n"
 "      --cmd CMD          default arguments, as for --entrypoint\n"
 "  -e, --env KEY=VALUE    an environment variable (repeat)\n"
 "  -l, --label KEY=VALUE  a label (repeat)\n"
@@ -88,6 +95,7 @@ void opts_free(struct opts *o)
 	image_list_free(&o->labels);
 	image_list_free(&o->ports);
 	image_list_free(&o->adds);
+	image_list_free(&o->includes);
 }
 
 /* replace() sets *S to a heap copy of V. */
@@ -104,31 +112,23 @@ static void push_cb(void *list, char *s)
 }
 
 /* parse_command() reads --entrypoint/--cmd TEXT: a JSON array when it
- * starts with '[', else words split at white space. */
+ * starts with '[' (after blanks), else words split as a shell splits them. */
 static int parse_command(const char *opt, const char *text,
                          struct image_list *l)
 {
-	const char *p = text, *why;
+	const char *why;
+	size_t at;
 
 	image_list_free(l);
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '[') {
+	if (text[strspn(text, " \t\n")] == '[') {
 		if (json_parse_string_array(text, push_cb, l, &why) < 0)
 			return opts_usage_error("%s '%s': %s", opt, text, why);
 		return 0;
 	}
-	while (*p) {
-		size_t n = strcspn(p, " \t\n");
-		char *w = util_xmalloc(n + 1);
-
-		memcpy(w, p, n);
-		w[n] = '\0';
-		image_list_push(l, w);
-		p += n;
-		while (isspace((unsigned char)*p))
-			p++;
-	}
+	if (words_split(text, push_cb, l, &why, &at) < 0)
+		return opts_usage_error("%s '%s': %s (at character %zu); close "
+		                        "it, or write the words as a JSON array",
+		                        opt, text, why, at + 1);
 	return 0;
 }
 
@@ -402,6 +402,27 @@ static int parse_arch(const char *text, char **out)
 	return 0;
 }
 
+/* parse_include() checks that DIR is a folder and keeps it as an absolute
+ * path, as nasm runs in the source's folder. */
+static int parse_include(const char *dir, struct image_list *l)
+{
+	struct stat st;
+	char *here;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return opts_usage_error("-I '%s': not a folder", dir);
+	if (dir[0] == '/') {
+		image_list_push(l, util_xstrdup(dir));
+		return 0;
+	}
+	if (!(here = getcwd(NULL, 0)))
+		return opts_usage_error("-I '%s': cannot find the current folder",
+		                        dir);
+	image_list_push(l, util_xasprintf("%s/%s", here, dir));
+	free(here);
+	return 0;
+}
+
 enum {
 	OPT_STRIP = 256, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
 	OPT_STOP_SIGNAL, OPT_ADD, OPT_CREATED, OPT_FORMAT,
@@ -420,6 +441,7 @@ static int one_option(int c, const char *arg, struct opts *o)
 	case 'o': return replace(&o->output, arg);
 	case 't': image_list_push(&o->tags, util_xstrdup(arg)); return 0;
 	case 'a': return parse_arch(arg, &o->arch);
+	case 'I': return parse_include(arg, &o->includes);
 	case OPT_STRIP: o->strip = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
@@ -463,6 +485,13 @@ static int check_positionals(int argc, char **argv, struct opts *o)
 	o->input = util_xstrdup(argv[optind]);
 	if (!o->output)
 		return opts_usage_error("no output given: add -o OUTPUT.tar");
+	if (!*o->output)
+		return opts_usage_error("-o '': name an output file, or '-' for "
+		                        "standard output");
+	if (o->has_entrypoint && o->entrypoint.n == 0 && o->cmd.n == 0)
+		return opts_usage_error("--entrypoint is empty and no --cmd "
+		                        "gives a command: the image would have "
+		                        "nothing to run");
 	if (o->quiet && o->verbose)
 		return opts_usage_error("--quiet and --verbose contradict each "
 		                        "other");
@@ -475,6 +504,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "arch", required_argument, NULL, 'a' },
+		{ "include", required_argument, NULL, 'I' },
 		{ "strip", no_argument, NULL, OPT_STRIP },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -498,7 +528,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof *o);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:t:a:qvhe:l:w:u:", longopts,
+	while ((c = getopt_long(argc, argv, ":o:t:a:I:qvhe:l:w:u:", longopts,
 	                        NULL)) != -1) {
 		if (c == 'h') {
 			opts_help(stdout);
