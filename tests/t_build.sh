@@ -143,31 +143,8 @@ cp "$HELLO" "$W/-dash.asm"
 (cd "$W" && run_build "$W/dash" -t dash -o dash.tar -- -dash.asm)
 check "an input named -dash.asm is not taken for an option by nasm" 0 "$status"
 
-mkdir -p "$W/inc/lib" "$W/inc/run"
-cat >"$W/inc/lib/msg.inc" <<'ASM'
-msg:    db "included", 10
-len:    equ $ - msg
-ASM
-cat >"$W/inc/lib/prog.asm" <<'ASM'
-        BITS 32
-        SECTION .data
-%include "msg.inc"
-        SECTION .text
-        global _start
-_start: mov edx, len
-        mov ecx, msg
-        mov ebx, 1
-        mov eax, 4
-        int 0x80
-        mov eax, 1
-        xor ebx, ebx
-        int 0x80
-ASM
-(cd "$W/inc/run" && run_build "$W/inc/out" ../lib/prog.asm -o "$W/inc.tar")
-check "%include finds files beside the input from any folder" 0 "$status"
-
 run_build "$W/verbose" -v "$HELLO" -o "$W/verbose.tar"
-check "-v prints each external command" "nasm ld" \
+check "-v prints each external command (nasm preprocesses, assembles; ld links)" "nasm nasm ld" \
 	"$(grep -o '^tinyimg: run: [a-z]*' "$W/verbose.err" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')"
 run_build "$W/quiet" -q "$HELLO" -o "$W/quiet.tar"
 check "-q prints nothing" "" "$(cat "$W/quiet.err" "$W/quiet.out")"
@@ -206,7 +183,8 @@ refuse "binary input" 1 "tinyimg: $W/junk.asm: not nasm assembly source" "$W/jun
 printf 'this is not assembly\n' >"$W/words.asm"
 refuse "text that is not assembly" 1 "tinyimg: nasm failed on $W/words.asm" "$W/words.asm" -o "$W/bad.tar"
 printf '        BITS 32\n        SECTION .text\n        global _start\n_start: mov eax, \n' >"$W/syntax.asm"
-refuse "nasm's own diagnostics reach the user" 1 "$W/syntax.asm:4: error:" "$W/syntax.asm" -o "$W/bad.tar"
+refuse "nasm's own diagnostics reach the user" 1 "syntax.asm:4: error:" "$W/syntax.asm" -o "$W/bad.tar"
+refuse "...followed by tinyimg's line naming the input" 1 "tinyimg: nasm failed on $W/syntax.asm (exit status 1)" "$W/syntax.asm" -o "$W/bad.tar"
 printf '        BITS 32\n        SECTION .text\nmain:   mov eax, 1\n        int 0x80\n' >"$W/nostart.asm"
 refuse "no _start label" 1 "tinyimg: $W/nostart.asm: defines no global _start label" "$W/nostart.asm" -o "$W/bad.tar"
 printf '; only a comment\n' >"$W/comment.asm"
@@ -245,6 +223,7 @@ check "every message on stderr starts with 'tinyimg: '" "" "$(grep -v '^tinyimg:
 check "...and there were messages" "yes" "$([ "$(wc -l <"$W/all.err")" -ge 6 ] && echo yes)"
 
 # --- signals: temporary files go, the child goes, no output appears -------
+# Every signal whose default action ends a process: tinyimg cleans up first.
 mkdir -p "$W/slow"
 cat >"$W/slow/nasm" <<'SH'
 #!/bin/sh
@@ -252,7 +231,7 @@ echo $$ >"$SLOW_PIDFILE"
 exec sleep 30
 SH
 chmod +x "$W/slow/nasm"
-for sig in INT TERM; do
+for sig in INT TERM HUP PIPE QUIT USR1 USR2 ALRM XCPU VTALRM PROF; do
 	tmpd=$(mktemp -d "$W/tmp.XXXXXX")
 	rm -f "$W/slow/pid" "$W/sig.tar"
 	SLOW_PIDFILE=$W/slow/pid TMPDIR=$tmpd PATH="$W/slow:$PATH" \
@@ -274,3 +253,83 @@ done
 make -s -C "$TOP" install DESTDIR="$W/dest" PREFIX=/opt/ti >/dev/null
 check "make install honours DESTDIR and PREFIX" "tinyimg 0.1.0" \
 	"$("$W/dest/opt/ti/bin/tinyimg" --version 2>&1)"
+
+# --- hardening (issue 7) -------------------------------------------------------
+# %include and incbin come from the source's folder (and -I folders), never
+# from the folder tinyimg runs in.
+mkdir -p "$W/hij/src" "$W/hij/cwd" "$W/hij/extra"
+cat >"$W/hij/src/prog.asm" <<'ASM'
+        BITS 32
+        SECTION .data
+msg:
+%include "words.inc"
+        incbin "tail.bin"
+len:    equ $ - msg
+        SECTION .text
+        global _start
+_start: mov edx, len
+        mov ecx, msg
+        mov ebx, 1
+        mov eax, 4
+        int 0x80
+        mov eax, 1
+        xor ebx, ebx
+        int 0x80
+ASM
+printf 'db "beside the source"\n' >"$W/hij/src/words.inc"
+printf '\n' >"$W/hij/src/tail.bin"
+printf 'db "HIJACKED from the working folder"\n' >"$W/hij/cwd/words.inc"
+printf 'EVIL\n' >"$W/hij/cwd/tail.bin"
+(cd "$W/hij/src" && "$TINYIMG" build -q prog.asm -o "$W/hij/here.tar")
+(cd "$W/hij/cwd" && "$TINYIMG" build -q ../src/prog.asm -o "$W/hij/there.tar")
+check_cmd "%include and incbin find files beside the source from any folder; a words.inc and tail.bin in the working folder change nothing" \
+	cmp "$W/hij/here.tar" "$W/hij/there.tar"
+check "...the included text is the one beside the source" "yes" \
+	"$(tar -xOf "$W/hij/there.tar" | grep -aq 'beside the source' && echo yes)"
+mv "$W/hij/src/words.inc" "$W/hij/extra/words.inc"
+cd "$W/hij/cwd" && run_build "$W/hij/noinc" ../src/prog.asm -o "$W/hij/none.tar"
+check "...and with no words.inc beside the source, the one in the working folder is not taken" \
+	"1 yes" "$status $(grep -q 'words.inc' "$W/hij/noinc.err" && echo yes)"
+run_build "$W/hij/withi" -I ../extra ../src/prog.asm -o "$W/hij/withi.tar"
+cd "$TOP" || exit 1
+check "-I names a folder nasm also searches" "0 yes" \
+	"$status $(tar -xOf "$W/hij/withi.tar" | grep -aq 'beside the source' && echo yes)"
+run_build "$W/hij/badi" -I "$W/hij/nope" "$HELLO" -o "$W/hij/badi.tar"
+check "-I of a folder that is not there is a usage error" "2 yes" \
+	"$status $(grep -q "\-I '$W/hij/nope': not a folder" "$W/hij/badi.err" && echo yes)"
+mkdir -p "$W/hij/bin"
+printf '#!/bin/sh\ntouch %s/hij/PWNED\nexit 1\n' "$W" >"$W/hij/src/nasm"
+chmod +x "$W/hij/src/nasm"
+(cd "$W/hij/cwd" && PATH=".:$PATH" "$TINYIMG" build -q ../src/prog.asm -I ../extra -o "$W/hij/path.tar" 2>/dev/null)
+check "a program called nasm beside the source is never run (PATH is searched from where tinyimg runs)" \
+	"no" "$([ -e "$W/hij/PWNED" ] && echo yes || echo no)"
+
+# A TMPDIR inside an --add tree is not packed; neither is the output.
+mkdir -p "$W/tree/.tmp"
+cp "$HELLO" "$W/tree/hello.asm"
+for i in 1 2; do  # the second build finds the first one's output in the tree
+	(cd "$W" && TMPDIR=$W/tree/.tmp "$TINYIMG" build -q tree/hello.asm --add tree:/app -o "$W/tree/out.tar")
+	cp "$W/tree/out.tar" "$W/out$i.tar"
+done
+check_cmd "TMPDIR and the output inside the --add tree: two builds give the same bytes" cmp "$W/out1.tar" "$W/out2.tar"
+check "...and the layer holds no tinyimg work folder and no output" \
+	"app/ app/.tmp/ app/hello.asm hello" \
+	"$(python3 "$TOP/tests/validate.py" "$W/out2.tar" layer | awk '{print $4 ($1 ~ /^d/ ? "/" : "")}' | tr '\n' ' ' | sed 's/ $//')"
+
+# Standard descriptors closed at start: /dev/null takes their place.
+rm -f "$W/closed.tar"
+"$TINYIMG" build "$HELLO" -o "$W/closed.tar" 2>&-
+check "with standard error closed the build still works" "0 8704" "$? $(fsize "$W/closed.tar")"
+"$TINYIMG" build -q "$HELLO" -o "$W/closed0.tar" <&-
+check "with standard input closed too" "0" "$?"
+"$TINYIMG" build -q "$HELLO" -o - >&- 2>"$W/closed1.err"
+check "with standard output closed, -o - fails and says so" "1 yes" \
+	"$? $(grep -q 'tinyimg: stdout: write failed' "$W/closed1.err" && echo yes)"
+
+# A file size limit: the write fails with EFBIG, the usual cleanup runs.
+tmpd=$(mktemp -d "$W/tmp.XXXXXX")
+rm -f "$W/limited.tar"
+(ulimit -f 4; TMPDIR=$tmpd exec "$TINYIMG" build "$HELLO" -o "$W/limited.tar" 2>"$W/limited.err")
+st=$?
+check "ulimit -f: exit 1 with a message, no output, nothing left" "1 yes no 0 0" \
+	"$st $(grep -q 'write failed: File too large' "$W/limited.err" && echo yes) $([ -e "$W/limited.tar" ] && echo yes || echo no) $(ls -A "$tmpd" | wc -l) $(ls -A "$W" | grep -c '^\.tinyimg-')"

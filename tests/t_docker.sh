@@ -216,3 +216,13 @@ C
 else
 	skip "programs built with gcc" "gcc not installed"
 fi
+
+# --- the longest names tinyimg accepts load (Docker: 255 characters in full) --
+n237=$(printf 'a%.0s' $(seq 237))
+"${BUILD[@]}" "$ASM/hello64.asm" -t "$n237" -o "$W/long1.tar"
+check "a bare name of 237 characters (docker.io/library/NAME is 255) loads" \
+	"Loaded image: $n237:latest" "$(dload "$W/long1.tar")"
+n245="me/$(printf 'b%.0s' $(seq 242)):$(printf 't%.0s' $(seq 128))"
+"${BUILD[@]}" "$ASM/hello64.asm" -t "$n245" -o "$W/long2.tar"
+check "me/NAME of 245 characters (255 in full) with a 128-character tag loads and runs" \
+	"Loaded image: $n245 Hello World" "$(dload "$W/long2.tar") $(drun "$n245")"

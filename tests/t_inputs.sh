@@ -207,7 +207,7 @@ build_ok "the same tag twice counts once" -t dup -t dup:latest -t docker.io/libr
 check "...one RepoTag, one index entry" "dup:latest docker.io/library/dup:latest" \
 	"$($VALIDATE "$W/ok.tar" tags names | tr '\n' ' ' | sed 's/ $//')"
 echo x >"$W/f"
-refuse "a file and a folder at one path, apart in plain byte order" 1 "/usr: is a file but must be a folder" \
+refuse "a file and a folder at one path, apart in plain byte order" 1 "/usr: is a file (from the program) but must be a folder for /usr/x (from --add $W/f:/usr/x)" \
 	--path /usr --add "$W/f:/usr.d" --add "$W/f:/usr/x" "$H"
 mkdir -p "$W/d"
 refuse "a path given twice, apart in plain byte order" 1 "/x: given twice in the image" \
@@ -249,3 +249,139 @@ ln -s missing.tar "$W/dangling.tar"
 check "-o a symlink to nothing is refused" "1 yes no" \
 	"$? $(grep -q 'a symbolic link to nothing' "$W/err" && echo yes) $([ -e "$W/missing.tar" ] && echo yes || echo no)"
 check "--version to a full disk exits 1" "1" "$("$TINYIMG" --version >/dev/full 2>/dev/null; echo $?)"
+
+# --- hardening (issue 7): each of these once went wrong --------------------------------
+# refuse_all NAME STATUS TEXT ARGS...: as refuse, and nothing is left beside
+# the output either (no .tinyimg-* temporary file in $W).
+refuse_all() {
+	refuse "$@"
+	if ls -A "$W" | grep -q '^\.tinyimg-'; then
+		fail "$1: no temporary file beside the output" "$(ls -A "$W" | grep '^\.tinyimg-')"
+		rm -f "$W"/.tinyimg-*
+	fi
+}
+ln -sfn /nowhere "$W/l"
+echo x >"$W/f"
+mkdir -p "$W/tree/sub"
+echo y >"$W/tree/sub/file"
+ln -sfn /nowhere "$W/tree/link"
+refuse_all "a symlink and a path below it (once a double free)" 1 \
+	"/opt/x: is a symbolic link (from --add $W/l:/opt/x) but must be a folder for /opt/x/y (from --add $W/f:/opt/x/y)" \
+	--add "$W/l:/opt/x" --add "$W/f:/opt/x/y" "$H"
+refuse_all "...the other way round" 1 "/opt/x: is a symbolic link (from --add $W/l:/opt/x)" \
+	--add "$W/f:/opt/x/y" --add "$W/l:/opt/x" "$H"
+refuse_all "a symlink inside a tree and a path below it" 1 \
+	"/t/link: is a symbolic link (from --add $W/tree:/t) but must be a folder for /t/link/z (from --add $W/f:/t/link/z)" \
+	--add "$W/tree:/t" --add "$W/f:/t/link/z" "$H"
+refuse_all "a file and the program's folder (--path below an --add file)" 1 \
+	"/app: is a file (from --add $W/f:/app) but must be a folder for /app/hello (from the program)" \
+	--path /app/hello --add "$W/f:/app" "$H"
+refuse_all "...the options the other way round" 1 \
+	"/app: is a file (from --add $W/f:/app) but must be a folder for /app/hello (from the program)" \
+	--add "$W/f:/app" --path /app/hello "$H"
+refuse_all "a file and a folder from a tree at one path" 1 \
+	"/t/sub: given twice in the image: as a folder by --add $W/tree:/t and as a file by --add $W/f:/t/sub" \
+	--add "$W/tree:/t" --add "$W/f:/t/sub" "$H"
+refuse_all "a file where a folder tree goes" 1 "given twice in the image" \
+	--add "$W/f:/t" --add "$W/tree:/t" "$H"
+refuse_all "the same file twice, many clashes at once" 1 "/a: given twice" \
+	--add "$W/f:/a" --add "$W/f:/a" --add "$W/l:/b" --add "$W/f:/b/c" "$H"
+build_ok "a folder given by a tree and needed by another path is one folder" \
+	--add "$W/tree:/t" --add "$W/f:/t/sub/more" "$H"
+check "...listed once, sorted, below its parents" \
+	"d0755 0:0 0 t
+l0777 0:0 0 t/link -> /nowhere
+d0755 0:0 0 t/sub
+-0644 0:0 2 t/sub/file
+-0644 0:0 2 t/sub/more" \
+	"$($VALIDATE "$W/ok.tar" layer | grep ' t')"
+
+# Names other tools refuse: Docker's limit is 255 characters in full.
+n237=$(printf 'a%.0s' $(seq 237))
+build_ok "a bare name of 237 characters (255 as docker.io/library/NAME)" -t "$n237" "$H"
+refuse "a bare name of 238 characters (256 in full)" 2 "longer than 255 characters when written in full" -t "${n237}a" "$H"
+refuse "a name under me/ that is 256 in full" 2 "longer than 255" -t "me/$(printf 'b%.0s' $(seq 243))" "$H"
+refuse "a name of 64 hex digits (an image ID to Docker)" 2 "reads as an image ID" \
+	-t 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef "$H"
+cp "$H" "$W/$n237${n237:0:10}.asm"
+refuse "a default name from a long file name is checked too" 2 "name it with -t NAME[:TAG]" \
+	"$W/$n237${n237:0:10}.asm"
+build_ok "index.docker.io is Docker Hub" -t index.docker.io/me/x:1 "$H"
+check "...and named as docker.io" "me/x:1 docker.io/me/x:1" \
+	"$($VALIDATE "$W/ok.tar" tags names | tr '\n' ' ' | sed 's/ $//')"
+
+# The machine comes from what nasm assembles, includes and all.
+mkdir -p "$W/bits"
+printf 'BITS 64\n' >"$W/bits/mode.inc"
+printf '%%include "mode.inc"\n        SECTION .text\n        global _start\n_start: mov eax, 60\n        xor edi, edi\n        syscall\n' >"$W/bits/inc64.asm"
+build_ok "BITS 64 in an included file" "$W/bits/inc64.asm"
+check "...builds for amd64" "amd64" "$($VALIDATE "$W/ok.tar" arch)"
+refuse "...and --arch 386 contradicts it" 1 "says BITS 64, which is not code for --arch 386" --arch 386 "$W/bits/inc64.asm"
+{ printf '        BITS 32\n; %s BITS 64\n' "$(printf 'x%.0s' $(seq 5000))"
+  printf '        SECTION .text\n        global _start\n_start: mov eax, 1\n        int 0x80\n'; } >"$W/bits/comment.asm"
+build_ok "BITS 64 in a comment past byte 4095 of a long line" "$W/bits/comment.asm"
+check "...is a comment: 386" "386" "$($VALIDATE "$W/ok.tar" arch)"
+printf '        BITS 32\n        SECTION .text\n        global _start\n_start: mov eax, 1\n        BITS 64\n        syscall\n' >"$W/bits/mixed.asm"
+refuse "BITS 32 and BITS 64 in one source" 1 "says both BITS 32 and BITS 64" "$W/bits/mixed.asm"
+refuse "...--arch amd64 names the BITS 32 that contradicts it" 1 "says BITS 32, which is not code for --arch amd64" --arch amd64 "$W/bits/mixed.asm"
+printf '%%ifidn __OUTPUT_FORMAT__, elf64\n        BITS 32\n%%else\n        BITS 64\n%%endif\n        SECTION .text\n        global _start\n_start: ret\n' >"$W/bits/flip.asm"
+refuse "BITS that changes with the output format" 1 "says different BITS for -f elf32 and -f elf64" "$W/bits/flip.asm"
+printf '%%include "org.inc"\n' >"$W/bits/orgincl.asm"
+sed -n '/^        BITS 32/,$p' "$ASM/handmade.asm" >"$W/bits/org.inc"
+build_ok "an ORG line in an included file makes a flat program" "$W/bits/orgincl.asm"
+check "...the handmade hello's 127 bytes" "127 386" \
+	"$($VALIDATE "$W/ok.tar" program_size arch | tr '\n' ' ' | sed 's/ $//')"
+
+# Usage slips: refused before any work.
+tmpd=$(mktemp -d "$W/tmp.XXXXXX")
+st=$(TMPDIR=$tmpd "$TINYIMG" build "$H" -o "" 2>"$W/err"; echo $?)
+check "-o '' is a usage error, before any work" "2 yes 0" \
+	"$st $(grep -qF -- "-o '': name an output file" "$W/err" && echo yes) $(ls -A "$tmpd" | wc -l)"
+refuse "--entrypoint '[]' with no --cmd" 2 "the image would have nothing to run" --entrypoint '[]' "$H"
+refuse "--entrypoint '' with no --cmd" 2 "nothing to run" --entrypoint '' "$H"
+refuse "--entrypoint '[]' with --cmd '[]'" 2 "nothing to run" --entrypoint '[]' --cmd '[]' "$H"
+build_ok "--entrypoint '[]' with a --cmd runs the cmd" --entrypoint '[]' --cmd /hello "$H"
+check "...no Entrypoint, Cmd the program" 'null ["/hello"]' \
+	"$($VALIDATE "$W/ok.tar" entrypoint cmd | tr '\n' ' ' | sed 's/ $//')"
+build_ok "words with quotes, as a shell splits them" --cmd "sh -c \"echo hi; ls /\" 'a b' c\\ d \$HOME" "$H"
+check "...each quoted part one word, nothing expanded" '["sh","-c","echo hi; ls /","a b","c d","$HOME"]' \
+	"$($VALIDATE "$W/ok.tar" cmd)"
+build_ok "\\r, \\v and \\f are ordinary characters, at the start and between words" --cmd $'\ra\vb\fc d' "$H"
+check "...two words" '["\ra\u000bb\fc","d"]' "$($VALIDATE "$W/ok.tar" cmd)"
+refuse "an unterminated quote" 2 "--cmd 'sh -c \"echo': a double quote (\") is never closed (at character 7)" --cmd 'sh -c "echo' "$H"
+refuse "...in --entrypoint too" 2 "--entrypoint ''x': a single quote (') is never closed (at character 1)" --entrypoint "'x" "$H"
+
+# ELF rules the kernel applies, on whole programs (the unit tests mutate
+# one header field per rule).
+if have gcc; then
+	printf 'int main(void) { return 0; }\n' >"$W/tls.c"
+	if gcc -static -O2 -o "$W/plain" "$W/tls.c" 2>/dev/null; then
+		# interp: a note header turned into a PT_INTERP whose text lies
+		# past every mapped byte; badtls: the PT_TLS with p_offset moved
+		# past the end of the file (p_vaddr, which libc uses, unchanged).
+		python3 - "$W/plain" "$W/interp" "$W/badtls" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+phoff, = struct.unpack_from("<Q", data, 32)
+phnum, = struct.unpack_from("<H", data, 56)
+def header(kind):
+    for i in range(phnum):
+        if struct.unpack_from("<I", data, phoff + i * 56)[0] == kind:
+            return phoff + i * 56
+    raise SystemExit(f"no program header of type {kind}")
+interp = bytearray(data) + b"/lib/\x1b[31mld\0"
+struct.pack_into("<IIQQQQQQ", interp, header(4), 3, 4, len(data), 0, 0,
+                 12, 12, 1)
+open(sys.argv[2], "wb").write(interp)
+badtls = bytearray(data)
+struct.pack_into("<Q", badtls, header(7) + 8, len(data) + 4096)
+open(sys.argv[3], "wb").write(badtls)
+PY
+		chmod +x "$W/interp" "$W/badtls"
+		refuse "a PT_INTERP past the mapped bytes" 1 "dynamically linked (it needs the loader /lib/\\x1b[31mld)" -t x "$W/interp"
+		refuse "...is refused with --strip too (checked before it is cut)" 1 "dynamically linked" -t x --strip "$W/interp"
+		build_ok "a PT_TLS with a bogus p_offset is packaged as it is" -t x "$W/badtls"
+		check "...and runs (libc reads its p_vaddr)" "0" "$("$W/badtls"; echo $?)"
+		refuse "...but --strip would cut it off, so it is refused" 1 "would cut it off" -t x --strip "$W/badtls"
+	fi
+fi
