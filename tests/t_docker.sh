@@ -54,6 +54,14 @@ check "inspect: tag, architecture, entrypoint, size = program bytes" \
 "${BUILD[@]}" "$ASM/handmade.asm" -o "$W/handmade.tar"
 dload "$W/handmade.tar" >/dev/null
 [ $i386 = yes ] && check "a program with hand-written ELF headers runs" "Hello World" "$(drun handmade)"
+"${BUILD[@]}" "$ASM/tiny.asm" -o "$W/tiny.tar"
+dload "$W/tiny.tar" >/dev/null
+if [ $i386 = yes ]; then
+	check "the overlapped-header tiny.asm runs and exits 0" $'Hello World\nexit 0' \
+		"$(drun tiny; echo "exit $?")"
+else
+	skip "docker run of tiny.asm" "qemu-i386 binfmt_misc entry unavailable"
+fi
 
 # --- 64-bit, natively -------------------------------------------------------------
 "${BUILD[@]}" "$ASM/hello64.asm" -o - | "$DOCKER" load >/dev/null 2>&1

@@ -60,6 +60,53 @@ refuse "ORG source without ELF headers" 1 "$W/flat.asm: has an ORG line, so nasm
 sed 's/dd _start /dd 0x1000 /' "$ASM/handmade.asm" >"$W/badentry.asm"
 refuse "hand-written headers whose entry point is outside the code" 1 "$W/badentry.asm: entry point 0x1000 is not inside an executable PT_LOAD segment" "$W/badentry.asm"
 
+# asm/tiny.asm: the same program with its headers overlapped, <= 105 bytes.
+# The binfmt_misc entry that runs i386 programs through qemu on hosts
+# without ia32 support (as tests/daemons.sh registers it) must match it.
+BINFMT_I386_MAGIC='\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00'
+BINFMT_I386_MASK='\xff\xff\xff\xff\xff\xfe\xfe\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+# binfmt_i386_matches FILE: FILE's first 20 bytes equal the magic under the mask.
+binfmt_i386_matches() {
+	python3 - "$1" "$BINFMT_I386_MAGIC" "$BINFMT_I386_MASK" <<'PY'
+import sys
+head = open(sys.argv[1], "rb").read(20)
+magic, mask = (s.encode().decode("unicode_escape").encode("latin-1")
+               for s in sys.argv[2:4])
+sys.exit(len(head) != 20 or
+         any(h & m != g & m for h, g, m in zip(head, magic, mask)))
+PY
+}
+# ran PROGRAM...: its output, then "exit STATUS".
+ran() { "$@" 2>&1; echo "exit $?"; }
+build_ok "the overlapped-header hello (asm/tiny.asm) builds" "$ASM/tiny.asm"
+nasm -f bin -o "$W/tiny" "$ASM/tiny.asm"
+tiny_size=$(fsize "$W/tiny")
+[ "$tiny_size" -le 105 ] && pass "tiny.asm makes a $tiny_size-byte program (<= 105)" ||
+	fail "tiny.asm makes a program of <= 105 bytes" "it is $tiny_size"
+check "...packaged as exactly nasm -f bin's bytes, for 386" \
+	"$(sha256_of "$W/tiny") $tiny_size 386" \
+	"$($VALIDATE "$W/ok.tar" program_sha256 program_size arch | tr '\n' ' ' | sed 's/ $//')"
+binfmt_i386_matches "$W/tiny" && pass "...its first 20 bytes match the i386 binfmt_misc magic under the mask" ||
+	fail "tiny's first 20 bytes match the i386 binfmt_misc magic" "$(od -An -tx1 -N20 "$W/tiny")"
+{ head -c 8 "$W/tiny"; printf '\1'; tail -c +10 "$W/tiny"; } >"$W/tiny.pad"
+binfmt_i386_matches "$W/tiny.pad" && fail "code in the e_ident padding would not match the magic" ||
+	pass "...which code in the e_ident padding would not"
+mkdir "$W/tinyx"  # the program as packaged: the image's one layer, unpacked
+tar -xf "$W/ok.tar" -C "$W/tinyx" &&
+	tar -xf "$W/tinyx/$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))[0]["Layers"][0])' "$W/tinyx/manifest.json")" -C "$W/tinyx"
+chmod +x "$W/handmade"
+if "$W/handmade" >/dev/null 2>&1; then
+	check "the packaged tiny prints Hello World and exits 0 on this host" \
+		$'Hello World\nexit 0' "$(ran "$W/tinyx/tiny")"
+else
+	skip "the packaged tiny runs on this host" "this host runs no 386 programs (handmade.asm did not run)"
+fi
+if have qemu-i386-static; then
+	check "...and under qemu-i386-static" $'Hello World\nexit 0' "$(ran qemu-i386-static "$W/tinyx/tiny")"
+else
+	skip "tiny under qemu-i386-static" "qemu-i386-static not installed (qemu-user-static)"
+fi
+
 # --- ELF objects ---------------------------------------------------------------
 nasm -f elf32 -o "$W/hello32.o" "$ASM/hello.asm"
 build_ok "an ELF object from nasm (386) is linked" "$W/hello32.o"
