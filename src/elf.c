@@ -12,38 +12,42 @@
 enum { EH32 = 52, EH64 = 64, PH32 = 32, PH64 = 56 };
 enum { ELF_PAGE = 4096, ELF_MIN_ADDR = 65536 };
 
-static uint16_t load16(const uint8_t *p)
+/* Loads and stores in the file's byte order (BIG: big-endian, as s390x). */
+static uint16_t load16(const uint8_t *p, int big)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
+	return big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t load32(const uint8_t *p)
+static uint32_t load32(const uint8_t *p, int big)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	uint32_t a = load16(p, big), b = load16(p + 2, big);
+
+	return big ? a << 16 | b : a | b << 16;
 }
 
-static uint64_t load64(const uint8_t *p)
+static uint64_t load64(const uint8_t *p, int big)
 {
-	return load32(p) | (uint64_t)load32(p + 4) << 32;
+	uint64_t a = load32(p, big), b = load32(p + 4, big);
+
+	return big ? a << 32 | b : a | b << 32;
 }
 
-static void store16(uint8_t *p, uint16_t v)
+static void store16(uint8_t *p, uint16_t v, int big)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	p[big ? 1 : 0] = (uint8_t)v;
+	p[big ? 0 : 1] = (uint8_t)(v >> 8);
 }
 
-static void store32(uint8_t *p, uint32_t v)
+static void store32(uint8_t *p, uint32_t v, int big)
 {
-	store16(p, (uint16_t)v);
-	store16(p + 2, (uint16_t)(v >> 16));
+	store16(p + (big ? 2 : 0), (uint16_t)v, big);
+	store16(p + (big ? 0 : 2), (uint16_t)(v >> 16), big);
 }
 
-static void store64(uint8_t *p, uint64_t v)
+static void store64(uint8_t *p, uint64_t v, int big)
 {
-	store32(p, (uint32_t)v);
-	store32(p + 4, (uint32_t)(v >> 32));
+	store32(p + (big ? 4 : 0), (uint32_t)v, big);
+	store32(p + (big ? 0 : 4), (uint32_t)(v >> 32), big);
 }
 
 int elf_has_magic(const void *buf, uint64_t len)
@@ -54,108 +58,131 @@ int elf_has_magic(const void *buf, uint64_t len)
 /* parse_ehdr() fills INFO from the raw ELF header H. */
 static void parse_ehdr(const uint8_t *h, struct elf_info *info)
 {
-	info->type = load16(h + 16);
-	info->machine = load16(h + 18);
+	int big = info->big;
+
+	info->type = load16(h + 16, big);
+	info->machine = load16(h + 18, big);
 	if (info->is64) {
-		info->entry = load64(h + 24);
-		info->phoff = load64(h + 32);
-		info->shoff = load64(h + 40);
-		info->ehsize = load16(h + 52);
-		info->phentsize = load16(h + 54);
-		info->phnum = load16(h + 56);
-		info->shnum = load16(h + 60);
-		info->shstrndx = load16(h + 62);
+		info->entry = load64(h + 24, big);
+		info->phoff = load64(h + 32, big);
+		info->shoff = load64(h + 40, big);
+		info->flags = load32(h + 48, big);
+		info->ehsize = load16(h + 52, big);
+		info->phentsize = load16(h + 54, big);
+		info->phnum = load16(h + 56, big);
+		info->shnum = load16(h + 60, big);
+		info->shstrndx = load16(h + 62, big);
 	} else {
-		info->entry = load32(h + 24);
-		info->phoff = load32(h + 28);
-		info->shoff = load32(h + 32);
-		info->ehsize = load16(h + 40);
-		info->phentsize = load16(h + 42);
-		info->phnum = load16(h + 44);
-		info->shnum = load16(h + 48);
-		info->shstrndx = load16(h + 50);
+		info->entry = load32(h + 24, big);
+		info->phoff = load32(h + 28, big);
+		info->shoff = load32(h + 32, big);
+		info->flags = load32(h + 36, big);
+		info->ehsize = load16(h + 40, big);
+		info->phentsize = load16(h + 42, big);
+		info->phnum = load16(h + 44, big);
+		info->shnum = load16(h + 48, big);
+		info->shstrndx = load16(h + 50, big);
 	}
 }
 
 /* parse_phdr() decodes one raw program header P. */
-static void parse_phdr(const uint8_t *p, int is64, struct elf_phdr *ph)
+static void parse_phdr(const uint8_t *p, int is64, int big, struct elf_phdr *ph)
 {
-	ph->type = load32(p);
+	ph->type = load32(p, big);
 	if (is64) {
-		ph->flags = load32(p + 4);
-		ph->offset = load64(p + 8);
-		ph->vaddr = load64(p + 16);
-		ph->filesz = load64(p + 32);
-		ph->memsz = load64(p + 40);
+		ph->flags = load32(p + 4, big);
+		ph->offset = load64(p + 8, big);
+		ph->vaddr = load64(p + 16, big);
+		ph->filesz = load64(p + 32, big);
+		ph->memsz = load64(p + 40, big);
 	} else {
-		ph->offset = load32(p + 4);
-		ph->vaddr = load32(p + 8);
-		ph->filesz = load32(p + 16);
-		ph->memsz = load32(p + 20);
-		ph->flags = load32(p + 24);
+		ph->offset = load32(p + 4, big);
+		ph->vaddr = load32(p + 8, big);
+		ph->filesz = load32(p + 16, big);
+		ph->memsz = load32(p + 20, big);
+		ph->flags = load32(p + 24, big);
 	}
 }
 
-/* read_phdrs() loads the program header table into INFO->phdrs. */
-static int read_phdrs(int fd, const char *name, struct elf_info *info)
+int elf_header(const uint8_t *h, size_t len, uint64_t file_size,
+               struct elf_info *info, const char **why)
 {
-	size_t want = info->is64 ? PH64 : PH32;
-	size_t bytes = (size_t)info->phnum * want;
-	uint8_t *raw;
-	int i;
-
+	memset(info, 0, sizeof *info);
+	info->file_size = file_size;
+	if (len < EH32 || file_size < EH32)
+		return *why = "too short to be an ELF file", -1;
+	if (!elf_has_magic(h, EH32))
+		return *why = "not an ELF file", -1;
+	if (h[4] != 1 && h[4] != 2)
+		return *why = "unknown ELF class (byte 4 is not 1 or 2)", -1;
+	info->is64 = h[4] == 2;
+	if (info->is64 && (len < EH64 || file_size < EH64))
+		return *why = "too short to be an ELF file", -1;
+	if (h[5] != 1 && h[5] != 2)
+		return *why = "unknown ELF byte order (byte 5 is not 1 or 2)",
+		       -1;
+	info->big = h[5] == 2;
+	if (h[6] != 1)
+		return *why = "unknown ELF version (byte 6 is not 1)", -1;
+	parse_ehdr(h, info);
+	if (info->ehsize != (info->is64 ? EH64 : EH32))
+		return *why = "e_ehsize is not the size of an ELF header", -1;
 	if (info->phnum == 0)
 		return 0;
-	if (info->phentsize != want)
-		return util_error("%s: e_phentsize is %u, not %zu: not a valid "
-		                  "ELF executable", name, info->phentsize, want);
-	if (info->phoff > info->file_size ||
-	    bytes > info->file_size - info->phoff)
-		return util_error("%s: program headers lie outside the file",
-		                  name);
-	raw = util_xmalloc(bytes);
-	if (util_pread_full(fd, raw, bytes, info->phoff, name) < 0) {
-		free(raw);
-		return -1;
-	}
-	info->phdrs = util_xmalloc(info->phnum * sizeof *info->phdrs);
-	for (i = 0; i < info->phnum; i++)
-		parse_phdr(raw + (size_t)i * want, info->is64, &info->phdrs[i]);
-	free(raw);
+	if (info->phentsize != (info->is64 ? PH64 : PH32))
+		return *why = "e_phentsize is not the size of a program header",
+		       -1;
+	if (info->phoff > file_size ||
+	    (uint64_t)info->phnum * info->phentsize > file_size - info->phoff)
+		return *why = "program headers lie outside the file", -1;
 	return 0;
+}
+
+void elf_phdrs(const uint8_t *raw, struct elf_info *info)
+{
+	int i;
+
+	free(info->phdrs);
+	info->phdrs = util_xreallocarray(NULL, info->phnum + 1u,
+	                                 sizeof *info->phdrs);
+	for (i = 0; i < info->phnum; i++)
+		parse_phdr(raw + (size_t)i * info->phentsize, info->is64,
+		           info->big, &info->phdrs[i]);
 }
 
 int elf_read(int fd, const char *name, struct elf_info *info)
 {
 	uint8_t h[EH64];
 	struct stat st;
+	const char *why = NULL;
+	size_t bytes;
+	uint8_t *raw;
 
 	memset(info, 0, sizeof *info);
 	if (fstat(fd, &st) < 0)
 		return util_error("%s:", name);
-	info->file_size = (uint64_t)st.st_size;
-	if (info->file_size < EH32)
+	if ((uint64_t)st.st_size < EH32)
 		return util_error("%s: too short to be an ELF file", name);
-	if (util_pread_full(fd, h, info->file_size < EH64 ? EH32 : EH64, 0,
-	                    name) < 0)
+	if (util_pread_full(fd, h, (uint64_t)st.st_size < EH64 ? EH32 : EH64,
+	                    0, name) < 0)
 		return -1;
-	if (!elf_has_magic(h, EH32))
-		return util_error("%s: not an ELF file", name);
-	if (h[4] != 1 && h[4] != 2)
-		return util_error("%s: unknown ELF class %u", name, h[4]);
-	info->is64 = h[4] == 2;
-	if (info->is64 && info->file_size < EH64)
-		return util_error("%s: too short to be an ELF file", name);
-	if (h[5] != 1)
-		return util_error("%s: big-endian ELF files are not supported",
-		                  name);
-	if (h[6] != 1)
-		return util_error("%s: unknown ELF version %u", name, h[6]);
-	parse_ehdr(h, info);
-	if (info->ehsize != (info->is64 ? EH64 : EH32))
-		return util_error("%s: e_ehsize is %u: not a valid ELF file", name,
-		                  info->ehsize);
-	return read_phdrs(fd, name, info);
+	if (elf_header(h, (uint64_t)st.st_size < EH64 ? EH32 : EH64,
+	               (uint64_t)st.st_size, info, &why) < 0) {
+		if (info->phentsize && strstr(why, "e_phentsize"))
+			return util_error("%s: e_phentsize is %u, not %d: not a "
+			                  "valid ELF executable", name,
+			                  info->phentsize, info->is64 ? PH64 : PH32);
+		return util_error("%s: %s", name, why);
+	}
+	bytes = (size_t)info->phnum * info->phentsize;
+	raw = util_xmalloc(bytes);
+	if (util_pread_full(fd, raw, bytes, info->phoff, name) < 0) {
+		free(raw);
+		return -1;
+	}
+	elf_phdrs(raw, info);
+	free(raw);
+	return 0;
 }
 
 void elf_free(struct elf_info *info)
@@ -167,12 +194,13 @@ void elf_free(struct elf_info *info)
 const char *elf_arch(const struct elf_info *info)
 {
 	switch (info->machine) {
-	case 3: return info->is64 ? NULL : "386";
-	case 62: return info->is64 ? "amd64" : NULL;
-	case 183: return info->is64 ? "arm64" : NULL;
-	case 40: return info->is64 ? NULL : "arm";
-	case 243: return info->is64 ? "riscv64" : NULL;
-	case 21: return info->is64 ? "ppc64le" : NULL;
+	case 3: return !info->is64 && !info->big ? "386" : NULL;
+	case 62: return info->is64 && !info->big ? "amd64" : NULL;
+	case 183: return info->is64 && !info->big ? "arm64" : NULL;
+	case 40: return !info->is64 && !info->big ? "arm" : NULL;
+	case 243: return info->is64 && !info->big ? "riscv64" : NULL;
+	case 21: return info->is64 && !info->big ? "ppc64le" : NULL;
+	case 22: return info->is64 && info->big ? "s390x" : NULL;
 	default: return NULL;
 	}
 }
@@ -215,7 +243,7 @@ static int needs_libraries(int fd, const char *name,
 
 		if (util_pread_full(fd, d, size, ph->offset + i * size, name) < 0)
 			return -1;
-		tag = info->is64 ? load64(d) : load32(d);
+		tag = info->is64 ? load64(d, info->big) : load32(d, info->big);
 		if (tag == 0) /* DT_NULL ends the list */
 			return 0;
 		if (tag == 1) /* DT_NEEDED */
@@ -398,7 +426,7 @@ static int drop_stray_phdrs(int fd, const char *name, struct elf_info *info,
 			                  "would cut it off; package the program "
 			                  "without --strip", name, i, ph->type);
 	}
-	store32(type, 0);
+	store32(type, 0, info->big);
 	for (i = 0; i < info->phnum; i++) {
 		struct elf_phdr *ph = &info->phdrs[i];
 		uint64_t at = info->phoff + (uint64_t)i * info->phentsize;
@@ -424,13 +452,13 @@ int elf_superstrip(int fd, const char *name, struct elf_info *info)
 	if (util_pread_full(fd, h, hsize, 0, name) < 0)
 		return -1;
 	if (info->is64) {
-		store64(h + 40, 0);
-		store16(h + 60, 0);
-		store16(h + 62, 0);
+		store64(h + 40, 0, info->big);
+		store16(h + 60, 0, info->big);
+		store16(h + 62, 0, info->big);
 	} else {
-		store32(h + 32, 0);
-		store16(h + 48, 0);
-		store16(h + 50, 0);
+		store32(h + 32, 0, info->big);
+		store16(h + 48, 0, info->big);
+		store16(h + 50, 0, info->big);
 	}
 	if (drop_stray_phdrs(fd, name, info, cut) < 0)
 		return -1;
@@ -459,17 +487,19 @@ static int read_shdr(int fd, const char *name, const struct elf_info *info,
 	if (util_pread_full(fd, raw, size, info->shoff + (uint64_t)index * size,
 	                    name) < 0)
 		return -1;
-	sh->type = load32(raw + 4);
+	int big = info->big;
+
+	sh->type = load32(raw + 4, big);
 	if (info->is64) {
-		sh->offset = load64(raw + 24);
-		sh->size = load64(raw + 32);
-		sh->link = load32(raw + 40);
-		sh->entsize = load64(raw + 56);
+		sh->offset = load64(raw + 24, big);
+		sh->size = load64(raw + 32, big);
+		sh->link = load32(raw + 40, big);
+		sh->entsize = load64(raw + 56, big);
 	} else {
-		sh->offset = load32(raw + 16);
-		sh->size = load32(raw + 20);
-		sh->link = load32(raw + 24);
-		sh->entsize = load32(raw + 36);
+		sh->offset = load32(raw + 16, big);
+		sh->size = load32(raw + 20, big);
+		sh->link = load32(raw + 24, big);
+		sh->entsize = load32(raw + 36, big);
 	}
 	if (sh->type != 8 /* SHT_NOBITS takes no file bytes */ &&
 	    (sh->offset > info->file_size ||
@@ -498,9 +528,9 @@ static int symtab_defines(int fd, const char *name, const struct elf_info *info,
 		if (util_pread_full(fd, raw, entsize, symtab->offset + i * entsize,
 		                    name) < 0)
 			return -1;
-		nameoff = load32(raw);
+		nameoff = load32(raw, info->big);
 		bind = raw[info->is64 ? 4 : 12] >> 4;
-		shndx = load16(raw + (info->is64 ? 6 : 14));
+		shndx = load16(raw + (info->is64 ? 6 : 14), info->big);
 		if (shndx == 0 || (bind != 1 && bind != 2) ||
 		    nameoff + len + 1 > strtab->size)
 			continue;

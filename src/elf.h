@@ -1,7 +1,9 @@
-/* elf: read, check and cut down ELF executables (32- and 64-bit, LE). */
+/* elf: read, check and cut down ELF executables (32- and 64-bit, either
+ * byte order). */
 #ifndef TINYIMG_ELF_H
 #define TINYIMG_ELF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum { ELF_REL = 1, ELF_EXEC = 2, ELF_DYN = 3 };
@@ -16,6 +18,8 @@ struct elf_phdr {
 /* What tinyimg needs to know of an ELF file. Free with elf_free. */
 struct elf_info {
 	int is64;
+	int big;         /* big-endian (s390x) */
+	uint32_t flags;  /* e_flags */
 	uint16_t type, machine;
 	uint64_t entry;
 	uint64_t phoff, shoff;
@@ -26,6 +30,17 @@ struct elf_info {
 
 /* Does BUF (LEN bytes from a file's start) begin with the ELF magic? */
 int elf_has_magic(const void *buf, uint64_t len);
+
+/* Check and decode the ELF header at the start of H (LEN bytes of a file
+ * of FILE_SIZE bytes) into INFO: magic, class, byte order, version, header
+ * size, and a program header table of the right entry size inside the
+ * file. INFO->phdrs stays NULL (see elf_phdrs). 0, or -1 with *WHY. */
+int elf_header(const uint8_t *h, size_t len, uint64_t file_size,
+               struct elf_info *info, const char **why);
+
+/* Decode INFO->phnum program headers from RAW, the phnum * phentsize bytes
+ * at e_phoff, into INFO->phdrs (freed by elf_free). */
+void elf_phdrs(const uint8_t *raw, struct elf_info *info);
 
 /* Read and sanity-check the ELF header and program headers of FD.
  * 0, or -1 after a message naming NAME. */
