@@ -121,12 +121,12 @@ static int wait_child(pid_t pid, const char *name)
 }
 
 /* start() spawns the program PROG with ARGV in CWD (or ours), stdin from
- * /dev/null and stdout joined to stderr. Signals stay blocked in the
+ * /dev/null and stdout to OUT_FD (-1: joined to stderr). Signals stay blocked in the
  * parent until the child is known to cleanup, so a signal never leaves a
  * child running unseen; the child starts with the mask OLD and every
  * signal at its default action. Returns 0 or an errno value. */
 static int start(const char *prog, char *const argv[], const char *cwd,
-                 pid_t *pid, const sigset_t *old)
+                 int out_fd, pid_t *pid, const sigset_t *old)
 {
 	sigset_t all;
 
@@ -146,7 +146,8 @@ static int start(const char *prog, char *const argv[], const char *cwd,
 		err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
 		                                       O_RDONLY, 0);
 	if (!err)
-		err = posix_spawn_file_actions_adddup2(&fa, 2, 1);
+		err = posix_spawn_file_actions_adddup2(&fa, out_fd >= 0 ? out_fd
+		                                                         : 2, 1);
 	if (!err)
 		err = posix_spawnattr_setsigmask(&attr, old);
 	if (!err)
@@ -163,7 +164,8 @@ static int start(const char *prog, char *const argv[], const char *cwd,
 	return err;
 }
 
-int spawn_run(char *const argv[], const char *cwd, int verbose)
+/* run() runs ARGV in CWD with its stdout to OUT_FD (-1: our stderr). */
+static int run(char *const argv[], const char *cwd, int out_fd, int verbose)
 {
 	sigset_t all, old;
 	pid_t pid;
@@ -178,7 +180,7 @@ int spawn_run(char *const argv[], const char *cwd, int verbose)
 	fflush(stderr);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	err = start(prog, argv, cwd, &pid, &old);
+	err = start(prog, argv, cwd, out_fd, &pid, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(prog);
 	if (err != 0) {
@@ -189,4 +191,14 @@ int spawn_run(char *const argv[], const char *cwd, int verbose)
 	status = wait_child(pid, argv[0]);
 	cleanup_set_child(0);
 	return status;
+}
+
+int spawn_run(char *const argv[], const char *cwd, int verbose)
+{
+	return run(argv, cwd, -1, verbose);
+}
+
+int spawn_run_to(char *const argv[], int out_fd)
+{
+	return run(argv, NULL, out_fd, 0);
 }

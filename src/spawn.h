@@ -15,6 +15,10 @@ enum {
  * Returns the exit status, 128+N when killed by signal N, or SPAWN_*. */
 int spawn_run(char *const argv[], const char *cwd, int verbose);
 
+/* As spawn_run, with the child's standard output going to the open file
+ * OUT_FD (its standard error stays ours) and nothing printed. */
+int spawn_run_to(char *const argv[], int out_fd);
+
 /* Print ARGV (run in CWD, or NULL) on stderr after "tinyimg: run: ", each
  * word quoted for a POSIX shell when it needs it. */
 void spawn_print(char *const argv[], const char *cwd);
