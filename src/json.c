@@ -226,7 +226,7 @@ static const char e_surrogate[] = "unpaired surrogate";
 static const char e_nul[] = "NUL byte in text";
 static const char e_size[] = "text too large";
 
-/* Values are allocated in blocks, each at least twice the last. */
+/* Values are allocated in blocks, each at most twice the last. */
 struct json_block {
 	struct json_block *next; /* the block allocated before */
 	size_t used, cap;
@@ -239,7 +239,7 @@ struct json_level {
 	struct json_value *last; /* its last child so far, or NULL */
 };
 
-/* The parser's state: TEXT[POS] is the next byte to read; OUT (the
+/* The parser's state: IN[POS] is the next byte to read; OUT (the
  * doc's text) receives decoded strings and numbers at their offsets. */
 struct json_parser {
 	const unsigned char *in;

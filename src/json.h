@@ -121,10 +121,13 @@ struct json_error {
  * text, whatever their size; duplicate keys are all kept. Arrays and
  * objects nest at most JSON_PARSE_DEPTH deep (no recursion). Time and
  * memory are linear in LEN (see JSON_PARSE_MAX). Returns 0 with DOC
- * filled, or -1 with ERR->offset (the byte where the text stops being
- * JSON) and ERR->what ("expected ',' or ']'", "nesting deeper than 64",
- * "invalid UTF-8 in string", ...) and DOC empty. json_doc_free(DOC)
- * releases everything, and may be called in both cases. */
+ * filled, or -1 with DOC empty, ERR->what ("expected ',' or ']'",
+ * "nesting deeper than 64", "invalid UTF-8 in string", ...) and
+ * ERR->offset: the first byte that cannot be JSON there, or the start of
+ * what is wrong (the '[' or '{' too deep, the opening quote of a string
+ * never closed, the backslash of a bad escape, the first byte of a bad
+ * UTF-8 sequence). json_doc_free(DOC) releases everything, and may be
+ * called in both cases. */
 int json_parse(const char *text, size_t len, struct json_doc *doc,
                struct json_error *err);
 void json_doc_free(struct json_doc *doc);
