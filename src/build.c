@@ -566,7 +566,6 @@ static int write_image(struct build *b, struct image_result *res)
 	struct layer layer;
 	struct output out;
 	struct sink sink;
-	char *layer_path = work_path(b, "layer.tar");
 	int r = -1;
 
 	image_spec(b, &spec);
@@ -576,17 +575,16 @@ static int write_image(struct build *b, struct image_result *res)
 	}
 	layer_init(&layer);
 	output_init(&out);
-	if (layer_path && fill_layer(b, &layer) == 0 &&
+	if (fill_layer(b, &layer) == 0 &&
 	    output_open(&out, b->o->output) == 0) {
-		sink_init(&sink, out.fd, out.name);
-		r = image_write(&spec, &layer, layer_path, &sink, res);
+		sink_init_mode(&sink, out.fd, out.name, SINK_WRITE);
+		r = image_write(&spec, &layer, &sink, res);
 		if (r == 0)
 			r = output_commit(&out);
 	}
 	output_close(&out);
 	layer_free(&layer);
 	image_list_free(&entrypoint);
-	free(layer_path);
 	return r;
 }
 

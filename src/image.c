@@ -228,25 +228,6 @@ static void docker_manifest_json(struct json *j, const struct image_spec *spec,
 	json_array_end(j);
 }
 
-/* write_layer() writes the layer tar to PATH, recording size and digest. */
-static int write_layer(struct layer *layer, const char *path, uint64_t mtime,
-                       struct image_result *res)
-{
-	struct sink s;
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	int r;
-
-	if (fd < 0)
-		return util_error("%s:", path);
-	sink_init(&s, fd, path);
-	r = layer_write(layer, &s, mtime);
-	if (close(fd) < 0 && r == 0)
-		r = util_error("%s:", path);
-	res->layer_size = s.bytes;
-	sink_hex(&s, res->layer_hex);
-	return r;
-}
-
 /* One member of the outer tarball: from memory, or (data NULL) the layer. */
 struct member {
 	char name[100];
@@ -260,9 +241,29 @@ static int by_member_name(const void *a, const void *b)
 	              ((const struct member *)b)->name);
 }
 
+/* write_layer_member() writes the layer as the member T, copied (not
+ * hashed again) from its sources; it must come out the size it hashed. */
+static int write_layer_member(struct sink *out, const struct tar_entry *t,
+                              struct layer *layer)
+{
+	uint64_t start;
+
+	if (tar_write_header(out, t) < 0)
+		return -1;
+	start = out->bytes;
+	if (layer_write(layer, out, t->mtime) < 0)
+		return -1;
+	if (out->bytes - start != t->size)
+		return util_error("the layer came out %llu bytes, not the %llu "
+		                  "it hashed to; build again",
+		                  (unsigned long long)(out->bytes - start),
+		                  (unsigned long long)t->size);
+	return tar_write_padding(out, t->size);
+}
+
 /* write_members() writes the members sorted by name, then the end blocks. */
 static int write_members(struct sink *out, struct member *m, size_t n,
-                         const char *layer_path, uint64_t mtime)
+                         struct layer *layer, uint64_t mtime)
 {
 	size_t i;
 
@@ -273,7 +274,7 @@ static int write_members(struct sink *out, struct member *m, size_t n,
 		int r = m[i].data
 		        ? tar_write_file(out, m[i].name, 0644, mtime, m[i].data,
 		                         m[i].size)
-		        : tar_write_file_from(out, &t, layer_path);
+		        : write_layer_member(out, &t, layer);
 
 		if (r < 0)
 			return -1;
@@ -298,9 +299,9 @@ static void file(struct member *m, const char *name, const char *data,
 }
 
 int image_write(const struct image_spec *spec, struct layer *layer,
-                const char *layer_path, struct sink *out,
-                struct image_result *res)
+                struct sink *out, struct image_result *res)
 {
+	struct sink hash;
 	static const char oci_layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 	struct json config, manifest, index, docker;
 	struct member m[6];
@@ -308,8 +309,14 @@ int image_write(const struct image_spec *spec, struct layer *layer,
 	int oci = spec->format != IMAGE_FORMAT_DOCKER;
 	int r;
 
-	if (write_layer(layer, layer_path, spec->created, res) < 0)
+	/* The layer is hashed once here, then copied into place below: its
+	 * digest names its member, which sorts among the others. */
+	sink_init_mode(&hash, -1, "the layer", SINK_HASH);
+	if (layer_finish(layer) < 0 ||
+	    layer_write(layer, &hash, spec->created) < 0)
 		return -1;
+	res->layer_size = hash.bytes;
+	sink_hex(&hash, res->layer_hex);
 	json_init(&config);
 	json_init(&manifest);
 	json_init(&index);
@@ -330,7 +337,7 @@ int image_write(const struct image_spec *spec, struct layer *layer,
 	}
 	if (spec->format != IMAGE_FORMAT_OCI)
 		file(&m[n++], "manifest.json", docker.buf, docker.len);
-	r = write_members(out, m, n, layer_path, spec->created);
+	r = write_members(out, m, n, layer, spec->created);
 	res->tarball_size = out->bytes;
 	json_free(&config);
 	json_free(&manifest);

@@ -50,12 +50,11 @@ struct image_result {
 	char manifest_hex[SHA256_HEX_SIZE];
 };
 
-/* Write the layer LAYER to the file LAYER_PATH (created, registered for
- * cleanup by the caller), then the whole image tarball to OUT.
- * 0, or -1 after a message. */
+/* Write the image of LAYER to OUT: the layer is read twice, hashed once
+ * (its digest names its member) and then copied, so no temporary layer
+ * file is needed. 0, or -1 after a message. */
 int image_write(const struct image_spec *spec, struct layer *layer,
-                const char *layer_path, struct sink *out,
-                struct image_result *res);
+                struct sink *out, struct image_result *res);
 
 /* Format SECONDS as RFC 3339 UTC ("1970-01-01T00:00:00Z") into BUF. */
 void image_rfc3339(uint64_t seconds, char buf[32]);

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -329,19 +330,72 @@ static int dedupe(struct layer *l)
 	return r;
 }
 
+int layer_finish(struct layer *l)
+{
+	qsort(l->v, l->n, sizeof *l->v, by_name);
+	return dedupe(l);
+}
+
+/* ns() is a time stamp in nanoseconds. */
+static int64_t ns(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* same_source() checks that the open source FD of E is the file, at the
+ * size and times, an earlier pass read; the first pass records them. */
+static int same_source(struct layer_entry *e, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return util_error("%s:", e->source);
+	if (!e->read_once) {
+		e->read_once = 1;
+		e->dev = st.st_dev;
+		e->ino = st.st_ino;
+		e->mtime_ns = ns(st.st_mtim);
+		e->ctime_ns = ns(st.st_ctim);
+		return 0;
+	}
+	if (e->dev != st.st_dev || e->ino != st.st_ino ||
+	    e->mtime_ns != ns(st.st_mtim) || e->ctime_ns != ns(st.st_ctim) ||
+	    (uint64_t)st.st_size != e->size)
+		return util_error("%s: changed while tinyimg was reading it; "
+		                  "build again", e->source);
+	return 0;
+}
+
+/* write_file() writes the member E, a regular file, from its source. */
+static int write_file(struct sink *s, struct layer_entry *e,
+                      const struct tar_entry *t)
+{
+	int fd = open(e->source, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return util_error("%s:", e->source);
+	r = same_source(e, fd);
+	if (r == 0)
+		r = tar_write_header(s, t);
+	if (r == 0)
+		r = sink_copy_fd(s, fd, e->source, e->size);
+	if (r == 0)
+		r = tar_write_padding(s, e->size);
+	close(fd);
+	return r;
+}
+
 int layer_write(struct layer *l, struct sink *s, uint64_t mtime)
 {
 	size_t i;
 
-	qsort(l->v, l->n, sizeof *l->v, by_name);
-	if (dedupe(l) < 0)
-		return -1;
 	for (i = 0; i < l->n; i++) {
-		const struct layer_entry *e = &l->v[i];
+		struct layer_entry *e = &l->v[i];
 		struct tar_entry t = { e->name, e->type, e->mode, e->size, mtime,
 			               e->link };
 
-		if (e->type == TAR_FILE ? tar_write_file_from(s, &t, e->source) < 0
+		if (e->type == TAR_FILE ? write_file(s, e, &t) < 0
 		                        : tar_write_header(s, &t) < 0)
 			return -1;
 	}

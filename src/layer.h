@@ -19,6 +19,12 @@ struct layer_entry {
 	char *link;     /* symlinks: the target */
 	size_t origin;  /* index in layer.origins: who asked for it */
 	char *needed_by; /* implicit parent folders: the path that needs it */
+	/* Regular files: the source as first read, so that a later pass that
+	 * finds it changed fails instead of writing other bytes. */
+	int read_once;
+	dev_t dev;
+	ino_t ino;
+	int64_t mtime_ns, ctime_ns;
 };
 
 /* A file or folder of the host that no --add walk may take in. */
@@ -63,9 +69,15 @@ int layer_add_tree(struct layer *l, size_t origin, const char *src,
 /* Is PATH absolute, free of "." and ".." parts and of empty parts? */
 int layer_path_ok(const char *path);
 
-/* Sort the entries, refuse a path given twice or a file or symlink where a
- * folder is needed (naming both sources), and write the tar to S with every
- * member's mtime MTIME. 0, or -1 after a message. */
+/* Sort the entries, and refuse a path given twice or a file or symlink
+ * where a folder is needed (naming both sources). 0, or -1 after a
+ * message. Call once, before layer_write. */
+int layer_finish(struct layer *l);
+
+/* Write the tar of a finished layer to S, every member's mtime MTIME. It
+ * may be written more than once (hashed, then copied): the same bytes,
+ * or a failure when a source file changed in between. 0, or -1 after a
+ * message. */
 int layer_write(struct layer *l, struct sink *s, uint64_t mtime);
 
 #endif

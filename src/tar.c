@@ -191,23 +191,6 @@ int tar_write_file(struct sink *s, const char *name, unsigned mode,
 	return tar_write_padding(s, size);
 }
 
-int tar_write_file_from(struct sink *s, const struct tar_entry *e,
-                        const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return util_error("%s:", path);
-	r = tar_write_header(s, e);
-	if (r == 0)
-		r = sink_copy_fd(s, fd, path, e->size);
-	if (r == 0)
-		r = tar_write_padding(s, e->size);
-	close(fd);
-	return r;
-}
-
 int tar_write_end(struct sink *s)
 {
 	static const unsigned char zero[2 * TAR_BLOCK];

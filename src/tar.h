@@ -43,12 +43,6 @@ int tar_write_padding(struct sink *s, uint64_t size);
 int tar_write_file(struct sink *s, const char *name, unsigned mode,
                    uint64_t mtime, const void *data, uint64_t size);
 
-/* Write member E (a regular file of E->size bytes) with its data read from
- * the file PATH, streamed; a file shorter or longer than that is an error.
- * 0, or -1 after a message. */
-int tar_write_file_from(struct sink *s, const struct tar_entry *e,
-                        const char *path);
-
 /* Write the two zero blocks that end an archive. */
 int tar_write_end(struct sink *s);
 
