@@ -28,8 +28,9 @@
 #define WSIZE 32768 /* the farthest a distance reaches */
 #define MAXMATCH 258
 #define BUFSIZE (WSIZE + 4 * INFLATE_CHUNK)
-#define SLACK 16 /* match copies may write up to 7 bytes past their end */
-#define FAST_IN 16 /* fast() reads 8 bytes at a time */
+#define SLACK 16 /* match copies may write up to 15 bytes past their end */
+#define FAST_IN 16 /* fast() reads 8 bytes at a time, twice a symbol */
+#define FAST_OUT (MAXMATCH + 8) /* and writes a match and 2 literals */
 
 #define LIT_BITS 10
 #define DIST_BITS 8
@@ -151,7 +152,7 @@ static uint32_t load32_le(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static uint64_t load64_le(const uint8_t *p)
+static inline uint64_t load64_le(const uint8_t *p)
 {
 	return (uint64_t)load32_le(p) | (uint64_t)load32_le(p + 4) << 32;
 }
@@ -196,16 +197,14 @@ static uint32_t entry_for(enum kind kind, unsigned sym)
 	return K_BAD;
 }
 
-/* reverse() is the low LEN bits of CODE in the opposite order. */
+/* reverse() is the low LEN (1 to 16) bits of CODE in the opposite order. */
 static unsigned reverse(unsigned code, unsigned len)
 {
-	unsigned r = 0;
-
-	while (len--) {
-		r = r << 1 | (code & 1);
-		code >>= 1;
-	}
-	return r;
+	code = (code & 0x5555) << 1 | (code >> 1 & 0x5555);
+	code = (code & 0x3333) << 2 | (code >> 2 & 0x3333);
+	code = (code & 0x0f0f) << 4 | (code >> 4 & 0x0f0f);
+	code = (code & 0x00ff) << 8 | (code >> 8 & 0x00ff);
+	return code >> (16 - len);
 }
 
 /* build() fills TABLE (room for SIZE entries) with the decoding table of the
@@ -234,8 +233,8 @@ static int build(uint32_t *table, size_t size, const uint8_t *lens,
 	}
 	if (left > 0 && (kind == KIND_CL || max > 1))
 		return -1;
-	for (j = 0; j < used; j++)
-		table[j] = K_BAD | 1;
+	for (j = 0; left > 0 && j < used; j++)
+		table[j] = K_BAD | 1; /* the codes left unused */
 	offs[1] = 0;
 	for (len = 1; len < 15; len++)
 		offs[len + 1] = offs[len] + count[len];
@@ -275,8 +274,6 @@ static int build(uint32_t *table, size_t size, const uint8_t *lens,
 				table[cur] = K_SUB | sub << 8 | root |
 				             (uint32_t)used << 16;
 				subtab = table + used;
-				for (j = 0; j < (size_t)1 << sub; j++)
-					subtab[j] = K_BAD | 1;
 				used += (size_t)1 << sub;
 			}
 			for (j = rev >> root; j < (size_t)1 << sub;
@@ -418,17 +415,19 @@ static int flush(struct inflate *z)
 }
 
 /* copy_match() writes LEN bytes at OUT from DIST bytes back and returns the
- * end; it may write up to 7 bytes more. */
+ * end; it may write up to 15 bytes more. */
 static inline uint8_t *copy_match(uint8_t *out, size_t dist, size_t len)
 {
 	const uint8_t *src = out - dist;
 	uint8_t *end = out + len;
 
 	if (dist >= 8) {
+		/* Each 8-byte piece reads only bytes written before it. */
 		do {
 			memcpy(out, src, 8);
-			out += 8;
-			src += 8;
+			memcpy(out + 8, src + 8, 8);
+			out += 16;
+			src += 16;
 		} while (out < end);
 	} else if (dist == 1) {
 		memset(out, *src, len);
@@ -807,65 +806,101 @@ static int slow_symbol(struct inflate *z)
 	return R_OK;
 }
 
+/* refill() tops the fast path's bit buffer B (N bits) up to at least 56
+ * bits, reading 8 bytes at *IN but taking only whole bytes: the bits above N
+ * are the input's next bits already, so OR-ing them in again is harmless. */
+static inline void refill(uint64_t *b, unsigned *n, const uint8_t **in)
+{
+	*b |= load64_le(*in) << *n;
+	*in += (63 - *n) >> 3;
+	*n |= 56;
+}
+
+/* decode() is the entry of TABLE (ROOT bits) for the code at the bottom of
+ * B, which holds at least 15 bits. */
+static inline uint32_t decode(const uint32_t *table, unsigned root,
+                              uint64_t b)
+{
+	uint32_t e = table[b & ((1u << root) - 1)];
+
+	if (e & K_SUB)
+		e = table[E_VAL(e) + (b >> root & ((1u << E_EXTRA(e)) - 1))];
+	return e;
+}
+
+/* use() uses up the code of entry E. */
+static inline void use(uint32_t e, uint64_t *b, unsigned *n)
+{
+	*b >>= E_BITS(e);
+	*n -= E_BITS(e);
+}
+
+/* take() is the extra bits of entry E after its code, and uses both up. */
+static inline unsigned take(uint32_t e, uint64_t *b, unsigned *n)
+{
+	unsigned extra = E_EXTRA(e), v;
+
+	*b >>= E_BITS(e);
+	v = (unsigned)(*b & ((1u << extra) - 1));
+	*b >>= extra;
+	*n -= E_BITS(e) + extra;
+	return v;
+}
+
 /* fast() decodes symbols while at least FAST_IN bytes of input and more
- * than MAXMATCH bytes of room remain, with no bounds checks per symbol; the
- * bit buffer must hold fewer than 8 bits. Returns 1 when it stopped before a
- * symbol it cannot decode (slow_symbol then reports it), else 0. */
+ * than FAST_OUT bytes of room remain, with no bounds checks per symbol; the
+ * bit buffer must hold fewer than 8 bits. A refill gives 56 bits: enough
+ * for three literals (15 bits each at most) or a length and distance with
+ * their extra bits (48). Returns 1 when it stopped before a symbol it cannot
+ * decode (slow_symbol then reports it), else 0. */
 static int fast(struct inflate *z)
 {
-	const uint8_t *in = z->next, *in_last = z->end - FAST_IN;
+	const uint8_t *in = z->next, *const in_last = z->end - FAST_IN;
 	uint8_t *const buf = z->buf;
 	uint8_t *out = buf + z->wpos;
-	uint8_t *const out_last =
-		buf + z->flushed + INFLATE_CHUNK - MAXMATCH - 1;
+	uint8_t *const out_last = buf + z->flushed + INFLATE_CHUNK - FAST_OUT;
 	const uint8_t *const wbase = buf + z->wstart;
 	const uint32_t *const lt = z->lit, *const dt = z->dist;
 	uint64_t b = z->bitbuf, b0;
-	unsigned n = z->bitcnt, n0, len, extra;
+	unsigned n = z->bitcnt, n0, len;
 	size_t dist;
 	uint32_t e;
 	int bad = 0;
 
 	do {
-		b |= load64_le(in) << n;
-		in += (63 - n) >> 3;
-		n |= 56;
-		b0 = b;
-		n0 = n;
-		e = lt[b & ((1u << LIT_BITS) - 1)];
-		if (e & K_SUB)
-			e = lt[E_VAL(e) +
-			       (b >> LIT_BITS & ((1u << E_EXTRA(e)) - 1))];
-		b >>= E_BITS(e);
-		n -= E_BITS(e);
+		refill(&b, &n, &in);
+		e = decode(lt, LIT_BITS, b);
 		if (e & K_LIT) {
 			*out++ = (uint8_t)E_VAL(e);
-			continue;
+			use(e, &b, &n);
+			e = decode(lt, LIT_BITS, b);
+			if (e & K_LIT) {
+				*out++ = (uint8_t)E_VAL(e);
+				use(e, &b, &n);
+				e = decode(lt, LIT_BITS, b);
+				if (e & K_LIT) {
+					*out++ = (uint8_t)E_VAL(e);
+					use(e, &b, &n);
+					continue;
+				}
+			}
+			/* E stays valid: refilling adds bits above N only. */
+			refill(&b, &n, &in);
 		}
+		b0 = b;
+		n0 = n;
 		if (e & (K_EOB | K_BAD)) {
 			if (e & K_BAD) {
 				bad = 1;
-				b = b0;
-				n = n0;
-			} else {
-				z->state = block_end(z);
+				break;
 			}
+			use(e, &b, &n);
+			z->state = block_end(z);
 			break;
 		}
-		extra = E_EXTRA(e);
-		len = E_VAL(e) + (unsigned)(b & ((1u << extra) - 1));
-		b >>= extra;
-		n -= extra;
-		e = dt[b & ((1u << DIST_BITS) - 1)];
-		if (e & K_SUB)
-			e = dt[E_VAL(e) +
-			       (b >> DIST_BITS & ((1u << E_EXTRA(e)) - 1))];
-		b >>= E_BITS(e);
-		n -= E_BITS(e);
-		extra = E_EXTRA(e);
-		dist = E_VAL(e) + (size_t)(b & ((1u << extra) - 1));
-		b >>= extra;
-		n -= extra;
+		len = E_VAL(e) + take(e, &b, &n);
+		e = decode(dt, DIST_BITS, b);
+		dist = E_VAL(e) + (size_t)take(e, &b, &n);
 		if ((e & K_BAD) || dist > (size_t)(out - wbase)) {
 			bad = 1;
 			b = b0;
@@ -889,7 +924,7 @@ static int st_codes(struct inflate *z)
 	while (z->state == S_CODES) {
 		int r;
 
-		if (room(z) <= MAXMATCH && (r = flush(z)) != R_OK)
+		if (room(z) <= FAST_OUT && (r = flush(z)) != R_OK)
 			return r;
 		if (z->bitcnt < 8 && z->end - z->next >= FAST_IN &&
 		    !fast(z))
