@@ -35,10 +35,11 @@
 #define LIT_BITS 10
 #define DIST_BITS 8
 #define CL_BITS 7
-/* The largest tables a valid code needs at those root sizes: zlib's
- * examples/enough.c says 1332 for "286 10 15" and 400 for "30 8 15". */
-#define LIT_ENOUGH 1334
-#define DIST_ENOUGH 402
+/* The largest tables a valid code needs at those root sizes, for build()'s
+ * way of sizing sub-tables (zlib's): examples/enough.c in zlib says 1332 for
+ * "286 10 15" and 400 for "30 8 15". build() checks the bound anyway. */
+#define LIT_ENOUGH 1332
+#define DIST_ENOUGH 400
 
 /* A decoding table entry, 32 bits:
  *   bits 0-7    how many input bits the code takes (for a link to a
@@ -731,10 +732,11 @@ static int st_lens(struct inflate *z)
 
 /* --- Huffman-coded data -------------------------------------------------- */
 
-/* One decoded symbol. */
+/* One decoded symbol: a match of LEN bytes DIST back, or when LEN is 0 the
+ * literal DIST (256: the end of the block). */
 struct sym {
 	unsigned used; /* bits it takes */
-	unsigned len;  /* 0 for a literal (in dist) or the end of block */
+	unsigned len;
 	size_t dist;
 	const char *bad; /* why it cannot be decoded */
 };

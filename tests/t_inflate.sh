@@ -227,13 +227,18 @@ if ! wait "$bomb_pid"; then
 	fail "inflate: python made the 1 GiB gzip bomb"
 	exit 0
 fi
-check "the gzip bomb is about 1 MB" 1 "$(($(fsize "$W/bomb.gz") / 1000000))"
+size=$(fsize "$W/bomb.gz")
+if [ "$size" -lt 5000000 ]; then
+	pass "the gzip bomb is $size bytes"
+else
+	fail "the gzip bomb is under 5 MB" "it is $size bytes"
+fi
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f '%M %e' -o "$W/bomb.time" "$CAT" --cat <"$W/bomb.gz" |
 		cmp -s - <(head -c 1073741824 /dev/zero)
 	status=("${PIPESTATUS[@]}")
 	read -r rss secs <"$W/bomb.time"
-	check "1 GiB of zeros from a 1 MB gzip bomb, byte for byte" "0 0" \
+	check "1 GiB of zeros from the gzip bomb, byte for byte" "0 0" \
 		"${status[0]} ${status[1]}"
 	if [ "${rss:-99999}" -lt 32768 ]; then
 		pass "the gzip bomb inflates in ${rss} KiB (< 32 MiB)"
