@@ -1,5 +1,5 @@
 /* inflate: gzip (RFC 1952) around deflate (RFC 1951), streaming, bounded
- * memory (about 270 KiB per inflater, whatever the input says). */
+ * memory (about 300 KiB per inflater, whatever the input says). */
 #ifndef TINYIMG_INFLATE_H
 #define TINYIMG_INFLATE_H
 
