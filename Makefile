@@ -34,7 +34,8 @@ tinyimg-san: src/main.c $(LIB_SRCS) src/*.h
 	$(CC) -std=c11 -Wall -Wextra -iquote src $(SAN_FLAGS) -o $@ src/main.c $(LIB_SRCS)
 
 test-sanitize: tinyimg-san
-	TINYIMG=$(CURDIR)/tinyimg-san bash tests/run.sh build inputs docker
+	TINYIMG=$(CURDIR)/tinyimg-san TINYIMG_SANITIZED=1 \
+		bash tests/run.sh build inputs docker inspect
 
 # libFuzzer targets (clang), each with its seed corpus in
 # tests/fuzz/corpus/NAME; make fuzz runs each for FUZZ_SECONDS.

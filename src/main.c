@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "inspect.h"
 #include "util.h"
 
 #define TINYIMG_VERSION "0.1.0"
@@ -10,7 +11,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: tinyimg build [options] INPUT -o OUTPUT.tar\n"
-	      "       tinyimg help [build]\n"
+	      "       tinyimg inspect [options] TARBALL\n"
+	      "       tinyimg help [build|inspect]\n"
 	      "       tinyimg --version\n"
 	      "\n"
 	      "Turns assembly source, an ELF object or a static Linux executable\n"
@@ -20,7 +22,10 @@ static void usage(FILE *f)
 	      "  tinyimg build asm/hello.asm -o hello.tar\n"
 	      "  docker load < hello.tar && docker run --rm hello\n"
 	      "\n"
-	      "Run 'tinyimg help build' for the options.\n",
+	      "  tinyimg inspect hello.tar          # what is inside, checked\n"
+	      "\n"
+	      "Run 'tinyimg help build' or 'tinyimg help inspect' for the\n"
+	      "options.\n",
 	      f);
 }
 
@@ -35,8 +40,12 @@ static int help(int argc, char **argv)
 		build_help(stdout);
 		return 0;
 	}
-	fprintf(stderr, "tinyimg: no help for '%s': the commands are build "
-	                "and help\n", argv[1]);
+	if (strcmp(argv[1], "inspect") == 0) {
+		inspect_help(stdout);
+		return 0;
+	}
+	fprintf(stderr, "tinyimg: no help for '%s': the commands are build, "
+	                "inspect and help\n", argv[1]);
 	return 2;
 }
 
@@ -62,6 +71,8 @@ static int run(int argc, char **argv)
 	}
 	if (strcmp(verb, "build") == 0)
 		return build_main(argc - 1, argv + 1);
+	if (strcmp(verb, "inspect") == 0)
+		return inspect_main(argc - 1, argv + 1);
 	if (strcmp(verb, "help") == 0)
 		return help(argc - 1, argv + 1);
 	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {

@@ -626,6 +626,20 @@ podman_cmd() {
 }
 
 # _td_podman_setup: make ROOT/podman and its config files, once.
+# buildah_cmd ARGS...: buildah with a private store (beside podman's), the
+# same private configuration and no registry lookups.
+buildah_cmd() {
+	local p
+	_td_podman_setup || return 1
+	p=$TINYIMG_D_PODMAN
+	mkdir -p "$p/buildah" "$TINYIMG_D_SOCK/br" || return 1
+	HOME=$p/home XDG_CONFIG_HOME=$p/home/.config TMPDIR=$p/tmp \
+		CONTAINERS_CONF=$p/containers.conf CONTAINERS_STORAGE_CONF=$p/storage.conf \
+		CONTAINERS_REGISTRIES_CONF=$p/registries.conf REGISTRY_AUTH_FILE=$p/auth.json \
+		buildah --root "$p/buildah" --runroot "$TINYIMG_D_SOCK/br" \
+		--storage-driver vfs "$@"
+}
+
 _td_podman_setup() {
 	local p
 	[ -n "$TINYIMG_D_PODMAN" ] && return 0
@@ -637,6 +651,7 @@ _td_podman_setup() {
 	printf '[storage]\ndriver = "vfs"\ngraphroot = "%s"\nrunroot = "%s"\n' \
 		"$p/root" "$TINYIMG_D_SOCK/pr" >"$p/storage.conf"
 	printf 'unqualified-search-registries = []\n' >"$p/registries.conf"
+	printf '{}\n' >"$p/auth.json"
 	printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' \
 		>"$p/home/.config/containers/policy.json"
 	TINYIMG_D_PODMAN=$p

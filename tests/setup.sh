@@ -10,7 +10,9 @@ packages=(
 	python3 tar libarchive-tools       # the independent validator, GNU tar, bsdtar
 	time bsdutils                      # peak memory (GNU time), a terminal (script)
 	docker.io containerd runc          # dockerd 20.10 and its containerd (ctr)
-	skopeo umoci podman docker-registry
+	skopeo umoci podman buildah docker-registry
+	busybox-static zstd gzip           # base images and layers of every kind
+	python3-jsonschema golang-github-opencontainers-image-spec-dev  # the OCI schemas
 	qemu-user-static                   # 386 programs on kernels without ia32
 	clang libclang-rt-14-dev           # libFuzzer and the sanitizers' runtime
 )

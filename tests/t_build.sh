@@ -333,3 +333,24 @@ rm -f "$W/limited.tar"
 st=$?
 check "ulimit -f: exit 1 with a message, no output, nothing left" "1 yes no 0 0" \
 	"$st $(grep -q 'write failed: File too large' "$W/limited.err" && echo yes) $([ -e "$W/limited.tar" ] && echo yes || echo no) $(ls -A "$tmpd" | wc -l) $(ls -A "$W" | grep -c '^\.tinyimg-')"
+
+# --- every JSON document tinyimg writes passes the official OCI schemas --------
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null &&
+   [ -d /usr/share/gocode/src/github.com/opencontainers/image-spec/schema ]; then
+	"$TINYIMG" build -q "$HELLO" -t a/b:1 -t c -e A=1 -l k=v --expose 80/udp \
+		--cmd 'x "y z"' -w /w -u 1:2 --stop-signal INT --add "$W/tree:/t" \
+		-o "$W/schema-full.tar"
+	"$TINYIMG" build -q "$TOP/asm/hello64.asm" --format oci -o "$W/schema-oci.tar"
+	for t in hello schema-full schema-oci; do
+		if out=$(/usr/bin/python3 -W ignore "$TOP/tests/schema.py" "$W/$t.tar" 2>&1); then
+			pass "the OCI schemas accept every JSON document of $t.tar ($(echo "$out" | wc -l) documents)"
+		else
+			fail "the OCI schemas accept every JSON document of $t.tar" "$out"
+		fi
+	done
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"x","digest":"sha256:bad","size":-1}]}' >"$W/bad-index.json"
+	check "...and the schema check can fail (a bad digest in an index)" "1" \
+		"$(/usr/bin/python3 -W ignore -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import schema; schema.check("x", json.load(open(sys.argv[2])), "image-index-schema.json", "index")' "$TOP/tests" "$W/bad-index.json" >/dev/null 2>&1; echo $?)"
+else
+	skip "the OCI schemas accept tinyimg's JSON" "needs /usr/bin/python3 with python3-jsonschema and golang-github-opencontainers-image-spec-dev"
+fi

@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""mkimages.py: image tarballs for tinyimg's reader tests, made with code
+that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
+
+    mkimages.py docker25 SRC.tar OUT.tar [--zstd]
+        SRC (a one-platform image tarball) rewritten as Docker 25+ with the
+        containerd store saves one: gzip (or zstd) layers, index.json naming a
+        nested index with one manifest and a BuildKit attestation manifest,
+        plus manifest.json and repositories; members in an odd order
+        (index.json and manifest.json last).
+    mkimages.py corrupt KIND SRC.tar OUT.tar
+        SRC with one defect (see KINDS below); prints the text inspect must say.
+    mkimages.py bomb OUT.tar
+        a valid image whose gzip layer inflates to 1 GiB of zeros from ~1 MB.
+"""
+import gzip
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import zlib
+
+MT_INDEX = "application/vnd.oci.image.index.v1+json"
+MT_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MT_CONFIG = "application/vnd.oci.image.config.v1+json"
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def dumps(doc):
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def read(path):
+    """The members of a tarball: [(TarInfo, bytes)] in order."""
+    out = []
+    with tarfile.open(path, "r:") as t:
+        for m in t.getmembers():
+            data = t.extractfile(m).read() if m.isreg() else b""
+            out.append((m, data))
+    return out
+
+
+def write(path, members):
+    """Write [(name, bytes)] or [(TarInfo, bytes)] as a tarball."""
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in members:
+            info = name if isinstance(name, tarfile.TarInfo) else \
+                tarfile.TarInfo(name)
+            if info.isreg():
+                info.size = len(data)
+            t.addfile(info, io.BytesIO(data) if info.isreg() else None)
+
+
+def image(members):
+    """(config bytes, [layer bytes], manifest.json entry) of a tinyimg
+    tarball's docker view."""
+    files = {m.name: d for m, d in members}
+    entry = json.loads(files["manifest.json"])[0]
+    return (files[entry["Config"]], [files[p] for p in entry["Layers"]],
+            entry)
+
+
+def docker25(src, out, use_zstd):
+    config, layers, entry = image(read(src))
+    blobs = {}
+
+    def add(data):
+        blobs[sha(data)] = data
+        return {"digest": "sha256:" + sha(data), "size": len(data)}
+
+    lays = []
+    for layer in layers:
+        if use_zstd:
+            z = subprocess.run(["zstd", "-q", "-c"], input=layer,
+                               capture_output=True, check=True).stdout
+            lays.append(dict(add(z), mediaType=MT_MANIFEST.replace(
+                "manifest.v1+json", "layer.v1.tar+zstd")))
+        else:
+            g = gzip.compress(layer, mtime=0)
+            lays.append(dict(add(g), mediaType=MT_MANIFEST.replace(
+                "manifest.v1+json", "layer.v1.tar+gzip")))
+    cfg = json.loads(config)
+    manifest = dumps({"schemaVersion": 2, "mediaType": MT_MANIFEST,
+                      "config": dict(add(config), mediaType=MT_CONFIG),
+                      "layers": lays})
+    mdesc = dict(add(manifest), mediaType=MT_MANIFEST,
+                 platform={"architecture": cfg["architecture"],
+                           "os": cfg["os"]})
+    intoto = dumps({"_type": "https://in-toto.io/Statement/v0.1",
+                    "predicateType": "https://slsa.dev/provenance/v0.2",
+                    "subject": [{"name": "_", "digest": {
+                        "sha256": mdesc["digest"][7:]}}]})
+    att_config = dumps({"architecture": "unknown", "os": "unknown",
+                        "config": {}, "rootfs": {"type": "layers",
+                                                 "diff_ids": [
+                                                     "sha256:" + sha(intoto)]}})
+    att = dumps({"schemaVersion": 2, "mediaType": MT_MANIFEST,
+                 "config": dict(add(att_config), mediaType=MT_CONFIG),
+                 "layers": [dict(add(intoto),
+                                 mediaType="application/vnd.in-toto+json",
+                                 annotations={
+                                     "in-toto.io/predicate-type":
+                                     "https://slsa.dev/provenance/v0.2"})]})
+    adesc = dict(add(att), mediaType=MT_MANIFEST,
+                 platform={"architecture": "unknown", "os": "unknown"},
+                 annotations={"vnd.docker.reference.digest": mdesc["digest"],
+                              "vnd.docker.reference.type":
+                              "attestation-manifest"})
+    nested = dumps({"schemaVersion": 2, "mediaType": MT_INDEX,
+                    "manifests": [mdesc, adesc]})
+    tag = entry["RepoTags"][0]
+    name = tag if "/" in tag.split(":")[0] else "docker.io/library/" + tag
+    top = dumps({"schemaVersion": 2, "mediaType": MT_INDEX, "manifests": [
+        dict(add(nested), mediaType=MT_INDEX, annotations={
+            "io.containerd.image.name": name,
+            "org.opencontainers.image.ref.name": tag.rsplit(":", 1)[1]})]})
+    members = [("blobs/", b""), ("blobs/sha256/", b"")]
+    for h in sorted(blobs, reverse=True):
+        members.append(("blobs/sha256/" + h, blobs[h]))
+    members += [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}\n'),
+                ("repositories", dumps({tag.rsplit(":", 1)[0]: {
+                    tag.rsplit(":", 1)[1]: sha(config)}})),
+                ("manifest.json", dumps([{
+                    "Config": "blobs/sha256/" + sha(config),
+                    "RepoTags": [tag],
+                    "Layers": ["blobs/sha256/" + l["digest"][7:]
+                               for l in lays]}])),
+                ("index.json", top)]
+    infos = []
+    for n, d in members:
+        info = tarfile.TarInfo(n)
+        if n.endswith("/"):
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o755
+        infos.append((info, d))
+    write(out, infos)
+
+
+def rewrite(members, name, data):
+    return [(m, data if m.name == name else d) for m, d in members]
+
+
+def new_manifest(members, index, man_name, manifest):
+    """MEMBERS with the manifest MAN_NAME replaced by MANIFEST, and
+    index.json naming the new one."""
+    new = dumps(manifest)
+    index["manifests"][0].update(digest="sha256:" + sha(new), size=len(new))
+    members = [(m, d) for m, d in members if m.name != man_name]
+    members.append((tarfile.TarInfo("blobs/sha256/" + sha(new)), new))
+    return rewrite(members, "index.json", dumps(index))
+
+
+def corrupt(kind, src, out):
+    """Write SRC with one defect; return what inspect must say."""
+    members = read(src)
+    files = {m.name: d for m, d in members}
+    config, layers, entry = image(members)
+    cfg_name, layer_name = entry["Config"], entry["Layers"][0]
+    index = json.loads(files["index.json"])
+    man_name = "blobs/sha256/" + index["manifests"][0]["digest"][7:]
+    manifest = json.loads(files[man_name])
+    said = ""
+    if kind == "blob-bytes":
+        data = bytearray(files[layer_name])
+        data[600] ^= 1
+        members = rewrite(members, layer_name, bytes(data))
+        said = "the blob's bytes do not hash to its name"
+    elif kind == "size":
+        manifest["layers"][0]["size"] += 1
+        members = new_manifest(members, index, man_name, manifest)
+        said = "says %d bytes, the blob has %d" % (
+            manifest["layers"][0]["size"], manifest["layers"][0]["size"] - 1)
+    elif kind == "diff-id":
+        cfg = json.loads(config)
+        cfg["rootfs"]["diff_ids"][0] = "sha256:" + "0" * 64
+        new = dumps(cfg)
+        members = [(m, d) for m, d in members
+                   if m.name not in ("index.json", man_name)]
+        members.append((tarfile.TarInfo("blobs/sha256/" + sha(new)), new))
+        members = [(m, d) for m, d in members if m.name != cfg_name]
+        entry["Config"] = "blobs/sha256/" + sha(new)
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "but the config's diff_id is sha256:" + "0" * 64
+    elif kind == "missing-blob":
+        members = [(m, d) for m, d in members if m.name != layer_name]
+        said = "which the archive does not hold"
+    elif kind == "layers-count":
+        entry["Layers"] = entry["Layers"] * 2
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "lists 2 layers for the image whose config the OCI index " \
+            "gives 1"
+    elif kind == "no-rootfs":
+        cfg = json.loads(config)
+        del cfg["rootfs"], cfg["architecture"]
+        new = dumps(cfg)
+        members = [(m, d) for m, d in members
+                   if m.name not in ("index.json", "oci-layout", man_name,
+                                     cfg_name)]
+        members.append((tarfile.TarInfo("blobs/sha256/" + sha(new)), new))
+        entry["Config"] = "blobs/sha256/" + sha(new)
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "\"rootfs\" is missing"
+    elif kind == "bad-json":
+        members = rewrite(members, "index.json", files["index.json"][:-2])
+        said = "index.json: byte"
+    elif kind == "deep-json":
+        members = rewrite(members, "index.json", b"[" * 200000)
+        said = "index.json: byte 64: "
+    elif kind == "big-json":
+        members = rewrite(members, "index.json",
+                          b'{"x":"' + b"a" * (100 << 20) + b'"}')
+        said = "tinyimg reads at most 4 MiB"
+    elif kind == "no-layout":
+        members = [(m, d) for m, d in members if m.name != "oci-layout"]
+        said = "index.json is there but oci-layout is not"
+    elif kind in ("dotdot", "absolute", "nul", "utf8"):
+        name = {"dotdot": "../../etc/passwd", "absolute": "/etc/passwd",
+                "nul": "\u00e9\0b",  # non-ASCII, so Python writes it in pax
+                "utf8": "bad\udcffname"}[kind]
+        layer = io.BytesIO()
+        with tarfile.open(fileobj=layer, mode="w",
+                          format=tarfile.PAX_FORMAT if kind == "nul" else
+                          tarfile.GNU_FORMAT, encoding="utf-8",
+                          errors="surrogateescape") as t:
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            t.addfile(info, io.BytesIO(b"x"))
+        members = retarget_layer(members, entry, index, manifest, config,
+                                 layer.getvalue())
+        said = {"dotdot": "a '..' part in the name",
+                "absolute": "an absolute name",
+                "nul": "a NUL byte in the name",
+                "utf8": "a name that is not UTF-8"}[kind]
+    elif kind == "link-outside":
+        info = tarfile.TarInfo("evil.json")
+        info.type = tarfile.SYMTYPE
+        info.linkname = "../../../etc/passwd"
+        members.append((info, b""))
+        entry["Config"] = "evil.json"
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "a link to ../../../etc/passwd, outside the archive"
+    elif kind == "link-loop":
+        for a, b in (("a.json", "b.json"), ("b.json", "a.json")):
+            info = tarfile.TarInfo(a)
+            info.type = tarfile.SYMTYPE
+            info.linkname = b
+            members.append((info, b""))
+        entry["Config"] = "a.json"
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "links loop"
+    elif kind == "duplicate":
+        members.append((tarfile.TarInfo("manifest.json"),
+                        files["manifest.json"]))
+        said = "the archive holds this name more than once"
+    elif kind == "media-type":
+        manifest["layers"][0]["mediaType"] += "+gzip"
+        members = new_manifest(members, index, man_name, manifest)
+        said = "the bytes are not what mediaType"
+    elif kind == "tag":
+        entry["RepoTags"] = ["Bad Tag:x", "notag"]
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "has no tag; docker load refuses it"
+    else:
+        raise SystemExit("mkimages.py: unknown defect " + kind)
+    write(out, members)
+    return said
+
+
+def retarget_layer(members, entry, index, manifest, config, layer):
+    """Put LAYER in place of the image's layer, with every digest that names
+    it updated, so only the layer's contents are wrong."""
+    cfg = json.loads(config)
+    cfg["rootfs"]["diff_ids"] = ["sha256:" + sha(layer)]
+    new_cfg = dumps(cfg)
+    manifest["config"].update(digest="sha256:" + sha(new_cfg),
+                              size=len(new_cfg))
+    manifest["layers"][0].update(digest="sha256:" + sha(layer),
+                                 size=len(layer))
+    new_man = dumps(manifest)
+    index["manifests"][0].update(digest="sha256:" + sha(new_man),
+                                 size=len(new_man))
+    entry["Config"] = "blobs/sha256/" + sha(new_cfg)
+    entry["Layers"] = ["blobs/sha256/" + sha(layer)]
+    out = [(tarfile.TarInfo("blobs/sha256/" + sha(d)), d)
+           for d in (new_cfg, layer, new_man)]
+    out += [(tarfile.TarInfo("index.json"), dumps(index)),
+            (tarfile.TarInfo("manifest.json"), dumps([entry])),
+            (tarfile.TarInfo("oci-layout"),
+             b'{"imageLayoutVersion":"1.0.0"}')]
+    return out
+
+
+def bomb(out):
+    """A valid image whose one gzip layer is a tar holding a 1 GiB file of
+    zeros: about 1 MB compressed."""
+    size = 1 << 30
+    header = tarfile.TarInfo("zeros")
+    header.size = size
+    head = header.tobuf(format=tarfile.USTAR_FORMAT)
+    tail = b"\0" * 1024
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    h = hashlib.sha256()
+    parts = [comp.compress(head)]
+    h.update(head)
+    chunk = b"\0" * (1 << 20)
+    for _ in range(size >> 20):
+        parts.append(comp.compress(chunk))
+        h.update(chunk)
+    parts.append(comp.compress(tail))
+    h.update(tail)
+    parts.append(comp.flush())
+    layer = b"".join(parts)
+    config = dumps({"architecture": "amd64", "os": "linux",
+                    "config": {"Entrypoint": ["/zeros"]},
+                    "rootfs": {"type": "layers",
+                               "diff_ids": ["sha256:" + h.hexdigest()]}})
+    manifest = dumps({"schemaVersion": 2, "mediaType": MT_MANIFEST,
+                      "config": {"mediaType": MT_CONFIG,
+                                 "digest": "sha256:" + sha(config),
+                                 "size": len(config)},
+                      "layers": [{"mediaType": MT_MANIFEST.replace(
+                          "manifest.v1+json", "layer.v1.tar+gzip"),
+                          "digest": "sha256:" + sha(layer),
+                          "size": len(layer)}]})
+    index = dumps({"schemaVersion": 2, "mediaType": MT_INDEX, "manifests": [
+        {"mediaType": MT_MANIFEST, "digest": "sha256:" + sha(manifest),
+         "size": len(manifest), "annotations": {
+             "io.containerd.image.name": "docker.io/library/bomb:latest",
+             "org.opencontainers.image.ref.name": "latest"}}]})
+    write(out, [("blobs/sha256/" + sha(d), d) for d in
+                (config, layer, manifest)] +
+          [("index.json", index),
+           ("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')])
+
+
+def main():
+    args = sys.argv[1:]
+    if args[:1] == ["docker25"]:
+        docker25(args[1], args[2], "--zstd" in args)
+    elif args[:1] == ["corrupt"]:
+        print(corrupt(args[1], args[2], args[3]))
+    elif args[:1] == ["bomb"]:
+        bomb(args[1])
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
