@@ -302,6 +302,8 @@ static int check_program(struct build *b, const char *path, const char *name,
 		r = elf_superstrip(fd, name, &info);
 	if (r == 0 && superstrip)
 		r = elf_check_program(fd, name, &info, strict);
+	if (r == 0 && b->o->no_rwx)
+		r = elf_check_wx(name, &info, b->o->quiet);
 	if (r == 0 && !(b->arch = elf_arch(&info)))
 		r = util_error("%s: machine type %u is not one tinyimg knows",
 		               name, info.machine);
@@ -316,9 +318,10 @@ static int check_program(struct build *b, const char *path, const char *name,
 }
 
 /* check_object() reads the object OBJECT (made from INPUT): its
- * architecture, and whether it defines _start. */
+ * architecture, whether it defines _start, and whether it has writable
+ * data (*HAS_DATA). */
 static int check_object(const char *object, const char *input,
-                        const struct toolchain_arch **arch)
+                        const struct toolchain_arch **arch, int *has_data)
 {
 	struct elf_info info;
 	int fd = open(object, O_RDONLY | O_CLOEXEC);
@@ -339,6 +342,8 @@ static int check_object(const char *object, const char *input,
 		else if (r == 1)
 			r = 0;
 	}
+	if (r == 0 && (*has_data = elf_object_writable(fd, input, &info)) < 0)
+		r = -1;
 	elf_free(&info);
 	close(fd);
 	return r;
@@ -466,6 +471,7 @@ static int make_program(struct build *b)
 {
 	const struct opts *o = b->o;
 	const struct toolchain_arch *arch = NULL;
+	struct toolchain_layout layout = { 0, 0, 0 };
 	char *object = NULL;
 	int r = 0, flat = 0;
 
@@ -490,15 +496,17 @@ static int make_program(struct build *b)
 		}
 	}
 	if (r == 0)
-		r = check_object(object ? object : o->input, o->input, &arch);
+		r = check_object(object ? object : o->input, o->input, &arch,
+		                 &layout.has_data);
 	if (r == 0 && o->arch && strcmp(arch->name, o->arch) != 0)
 		r = util_error("%s: is an object for %s but --arch %s was given; "
 		               "drop --arch or give --arch %s", o->input,
 		               arch->name, o->arch, arch->name);
+	layout.packed = b->kind == INPUT_ASM;
+	layout.no_rwx = o->no_rwx;
 	if (r == 0)
 		r = toolchain_link(object ? object : o->input, o->input, arch,
-		                   b->workdir, b->program, b->kind == INPUT_ASM,
-		                   o->verbose);
+		                   b->workdir, b->program, &layout, o->verbose);
 	if (r == 0)
 		r = check_program(b, b->program, o->input, 1, 1);
 	free(object);

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "elf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -474,7 +475,7 @@ int elf_superstrip(int fd, const char *name, struct elf_info *info)
 
 struct elf_shdr {
 	uint32_t type, link;
-	uint64_t offset, size, entsize;
+	uint64_t flags, offset, size, entsize;
 };
 
 /* read_shdr() loads section header INDEX of FD. */
@@ -491,11 +492,13 @@ static int read_shdr(int fd, const char *name, const struct elf_info *info,
 
 	sh->type = load32(raw + 4, big);
 	if (info->is64) {
+		sh->flags = load64(raw + 8, big);
 		sh->offset = load64(raw + 24, big);
 		sh->size = load64(raw + 32, big);
 		sh->link = load32(raw + 40, big);
 		sh->entsize = load64(raw + 56, big);
 	} else {
+		sh->flags = load32(raw + 8, big);
 		sh->offset = load32(raw + 16, big);
 		sh->size = load32(raw + 20, big);
 		sh->link = load32(raw + 24, big);
@@ -562,5 +565,46 @@ int elf_object_defines(int fd, const char *name, const struct elf_info *info,
 		/* ELF allows one SHT_SYMTAB: the first is the one. */
 		return symtab_defines(fd, name, info, &sh, &strtab, sym);
 	}
+	return 0;
+}
+
+int elf_object_writable(int fd, const char *name, const struct elf_info *info)
+{
+	struct elf_shdr sh;
+	unsigned i;
+
+	for (i = 0; i < info->shnum; i++) {
+		if (read_shdr(fd, name, info, i, &sh) < 0)
+			return -1;
+		/* SHF_WRITE | SHF_ALLOC, with bytes (.data, .bss, ...) */
+		if ((sh.flags & 3) == 3 && sh.size > 0)
+			return 1;
+	}
+	return 0;
+}
+
+int elf_check_wx(const char *name, const struct elf_info *info, int quiet)
+{
+	int i, stack = 0;
+
+	for (i = 0; i < info->phnum; i++) {
+		const struct elf_phdr *ph = &info->phdrs[i];
+
+		if (ph->type == ELF_PT_LOAD && (ph->flags & 3) == 3)
+			return util_error("%s: segment %d is both writable and "
+			                  "executable, which --no-rwx refuses; "
+			                  "build the program with code and data "
+			                  "in separate segments", name, i);
+		if (ph->type == ELF_PT_GNU_STACK)
+			stack = ph->flags & 1 ? -1 : 1;
+	}
+	if (stack < 0)
+		return util_error("%s: its PT_GNU_STACK asks for an executable "
+		                  "stack, which --no-rwx refuses", name);
+	if (stack == 0 && !quiet)
+		fprintf(stderr, "tinyimg: warning: %s has no PT_GNU_STACK; the "
+		        "kernel may give it an executable stack (and a 32-bit "
+		        "program READ_IMPLIES_EXEC: every readable page "
+		        "executable)\n", name);
 	return 0;
 }

@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 enum { ELF_REL = 1, ELF_EXEC = 2, ELF_DYN = 3 };
-enum { ELF_PT_LOAD = 1, ELF_PT_DYNAMIC = 2, ELF_PT_INTERP = 3, ELF_PT_NOTE = 4 };
+enum { ELF_PT_LOAD = 1, ELF_PT_DYNAMIC = 2, ELF_PT_INTERP = 3, ELF_PT_NOTE = 4,
+       ELF_PT_GNU_STACK = 0x6474e551 };
 enum { ELF_PF_X = 1 };
 
 struct elf_phdr {
@@ -77,4 +78,14 @@ int elf_superstrip(int fd, const char *name, struct elf_info *info);
  * 0, or -1 after a message naming NAME when the object cannot be read. */
 int elf_object_defines(int fd, const char *name, const struct elf_info *info,
                        const char *sym);
+
+/* Does the relocatable object FD have writable data that takes memory
+ * (.data, .bss)? 1 or 0, or -1 after a message naming NAME. */
+int elf_object_writable(int fd, const char *name, const struct elf_info *info);
+
+/* Refuse a PT_LOAD segment that is both writable and executable (W^X), or
+ * a PT_GNU_STACK that asks for an executable stack; without QUIET, warn
+ * when there is no PT_GNU_STACK (the kernel then decides). 0, or -1 after
+ * a message naming NAME. */
+int elf_check_wx(const char *name, const struct elf_info *info, int quiet);
 #endif

@@ -43,6 +43,9 @@ void opts_help(FILE *f)
 "  -I, --include DIR      where nasm also looks for %include and incbin\n"
 "                         files, after the source's own folder (repeat)\n"
 "      --strip            super strip a prebuilt executable too\n"
+"      --no-rwx           W^X: code read-execute, data read-write, no\n"
+"                         writable code (assembly and objects are laid\n"
+"                         out so; other programs are checked)\n"
 "      --path PATH        where the program lives in the image (default:\n"
 "                         /NAME, NAME being INPUT's base name)\n"
 "      --add SRC:DEST     put the file or folder tree SRC at DEST (repeat)\n"
@@ -424,7 +427,7 @@ static int parse_include(const char *dir, struct image_list *l)
 }
 
 enum {
-	OPT_STRIP = 256, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
+	OPT_STRIP = 256, OPT_NO_RWX, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
 	OPT_STOP_SIGNAL, OPT_ADD, OPT_CREATED, OPT_FORMAT,
 };
 
@@ -443,6 +446,7 @@ static int one_option(int c, const char *arg, struct opts *o)
 	case 'a': return parse_arch(arg, &o->arch);
 	case 'I': return parse_include(arg, &o->includes);
 	case OPT_STRIP: o->strip = 1; return 0;
+	case OPT_NO_RWX: o->no_rwx = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case OPT_PATH:
@@ -506,6 +510,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "include", required_argument, NULL, 'I' },
 		{ "strip", no_argument, NULL, OPT_STRIP },
+		{ "no-rwx", no_argument, NULL, OPT_NO_RWX },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },

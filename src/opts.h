@@ -23,6 +23,8 @@ struct opts {
 	char *arch;        /* --arch, or NULL */
 	struct image_list includes; /* -I folders for nasm, made absolute */
 	int strip;         /* --strip: super strip a prebuilt executable */
+	int no_rwx;        /* --no-rwx: no segment both writable and
+	                      executable (W^X) */
 	int quiet, verbose;
 	char *path;        /* --path: the program's place in the image */
 	struct image_list entrypoint, cmd, env, labels, ports;

@@ -119,6 +119,32 @@ static const char script_format[] =
 	"  /DISCARD/ : { *(.note .note.*) *(.comment) *(.eh_frame*) }\n"
 	"}\n";
 
+/* The W^X script (--no-rwx): code and read-only data in a read-execute
+ * PT_LOAD with the headers; writable data, when there is any, in a
+ * read-write PT_LOAD that starts on the next page in memory but right
+ * after the code in the file (the page offset is kept, so no padding);
+ * and a PT_GNU_STACK without execute, or the kernel would make every
+ * readable page of a 32-bit program executable (READ_IMPLIES_EXEC). The
+ * "%s" are: the data PT_LOAD (or nothing), the base, .text's address and
+ * packing, and the data sections (or nothing). */
+static const char wx_format[] =
+	"ENTRY(_start)\n"
+	"PHDRS { code PT_LOAD FILEHDR PHDRS FLAGS(5); %s"
+	"stack PT_GNU_STACK FLAGS(6); }\n"
+	"SECTIONS {\n"
+	"  . = %s + SIZEOF_HEADERS;\n"
+	"  .text %s {\n"
+	"    *(.text .text.*) *(.rodata .rodata.*)\n"
+	"  } :code\n"
+	"%s"
+	"  /DISCARD/ : { *(.note .note.*) *(.comment) *(.eh_frame*) }\n"
+	"}\n";
+
+static const char wx_data[] =
+	"  . = ALIGN(0x1000) + (. & 0xfff);\n"
+	"  .data %s { *(.data .data.*) *(.got .got.*) } :data\n"
+	"  .bss : { *(.bss .bss.*) *(COMMON) } :data\n";
+
 /* run_tool() runs ARGV in CWD (or ours) and turns any failure into a
  * message that names the tool, the input it worked on and, when it is
  * missing, its package. */
@@ -204,35 +230,57 @@ int toolchain_assemble(const struct toolchain_job *job, const char *format,
 	return run_nasm(job, opts, out);
 }
 
-/* write_script() writes the linker script for ARCH to PATH. */
-static int write_script(const char *path, const struct toolchain_arch *arch,
-                        int packed)
+/* script_text() is the linker script for ARCH and the layout L. */
+static char *script_text(const struct toolchain_arch *arch,
+                         const struct toolchain_layout *l)
 {
 	char *pack = util_xasprintf("%s + SIZEOF_HEADERS : SUBALIGN(1)",
 	                            arch->base);
-	char *text = util_xasprintf(script_format, arch->base,
-	                            packed ? pack : ":");
+	char *data, *text;
+
+	if (!l->no_rwx) {
+		text = util_xasprintf(script_format, arch->base,
+		                      l->packed ? pack : ":");
+		free(pack);
+		return text;
+	}
+	data = util_xasprintf(wx_data, l->packed ? ". : SUBALIGN(1)" : ":");
+	text = util_xasprintf(wx_format,
+	                      l->has_data ? "data PT_LOAD FLAGS(6); " : "",
+	                      arch->base, l->packed ? pack : ":",
+	                      l->has_data ? data : "");
+	free(data);
+	free(pack);
+	return text;
+}
+
+/* write_script() writes the linker script for ARCH and L to PATH. */
+static int write_script(const char *path, const struct toolchain_arch *arch,
+                        const struct toolchain_layout *l)
+{
+	char *text = script_text(arch, l);
 	int fd, r;
 
-	if (cleanup_add(path) < 0)
+	if (cleanup_add(path) < 0) {
+		free(text);
 		return -1;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		free(text);
-		free(pack);
 		return util_error("%s:", path);
 	}
 	r = util_write_all(fd, text, strlen(text), path);
 	if (close(fd) < 0 && r == 0)
 		r = util_error("%s:", path);
 	free(text);
-	free(pack);
 	return r;
 }
 
 int toolchain_link(const char *object, const char *input,
                    const struct toolchain_arch *arch, const char *workdir,
-                   const char *program, int packed, int verbose)
+                   const char *program, const struct toolchain_layout *l,
+                   int verbose)
 {
 	char *script = util_xasprintf("%s/link.ld", workdir);
 	char *obj = safe_arg(object);
@@ -242,7 +290,7 @@ int toolchain_link(const char *object, const char *input,
 		       NULL };
 	int r;
 
-	r = write_script(script, arch, packed);
+	r = write_script(script, arch, l);
 	if (r == 0)
 		r = run_tool(ld, NULL, input, "binutils", verbose);
 	free(script);

@@ -50,13 +50,22 @@ int toolchain_scan_source(const struct toolchain_job *job, const char *format,
 int toolchain_assemble(const struct toolchain_job *job, const char *format,
                        const char *out);
 
+/* How a program is laid out by the linker script. */
+struct toolchain_layout {
+	int packed;   /* sections byte to byte (nasm input), else each keeps
+	                 its alignment */
+	int no_rwx;   /* W^X: code read-execute, data read-write, a
+	                 non-executable stack; else one RWX segment */
+	int has_data; /* the object has writable data (.data, .bss) */
+};
+
 /* Link OBJECT (made from INPUT, named in messages) into the executable
- * PROGRAM with tinyimg's one-segment linker script, written into WORKDIR.
- * ld strips symbols itself and the script drops .comment, so no separate
- * strip run is needed. PACKED puts sections byte to byte (nasm input),
- * else each keeps its alignment. 0, or -1 after a message. */
+ * PROGRAM with tinyimg's linker script for L, written into WORKDIR. ld
+ * strips symbols itself and the script drops .comment, so no separate
+ * strip run is needed. 0, or -1 after a message. */
 int toolchain_link(const char *object, const char *input,
                    const struct toolchain_arch *arch, const char *workdir,
-                   const char *program, int packed, int verbose);
+                   const char *program, const struct toolchain_layout *l,
+                   int verbose);
 
 #endif

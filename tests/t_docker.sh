@@ -234,3 +234,60 @@ n245="me/$(printf 'b%.0s' $(seq 242)):$(printf 't%.0s' $(seq 128))"
 "${BUILD[@]}" "$ASM/hello64.asm" -t "$n245" -o "$W/long2.tar"
 check "me/NAME of 245 characters (255 in full) with a 128-character tag loads and runs" \
 	"Loaded image: $n245 Hello World" "$(dload "$W/long2.tar") $(drun "$n245")"
+
+# --- W^X (--no-rwx): every example runs the same, no segment is writable code ---
+# segments FILE: "TYPE FLAGS" of each LOAD and GNU_STACK program header,
+# read from the ELF by Python (independent of tinyimg).
+segments() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+is64 = d[4] == 2
+phoff, = struct.unpack_from("<Q" if is64 else "<I", d, 32 if is64 else 28)
+phnum, = struct.unpack_from("<H", d, 56 if is64 else 44)
+out = []
+for i in range(phnum):
+    at = phoff + i * (56 if is64 else 32)
+    t, = struct.unpack_from("<I", d, at)
+    f, = struct.unpack_from("<I", d, at + (4 if is64 else 24))
+    name = {1: "LOAD", 0x6474e551: "STACK"}.get(t)
+    if name:
+        out.append(name + " " + "".join(c if f & b else "-" for c, b in
+                                       (("R", 4), ("W", 2), ("X", 1))))
+print(", ".join(out))
+PY
+}
+for p in hello hello64 args bss exitcode printenv whoami; do
+	"${BUILD[@]}" "$ASM/$p.asm" -t "rwx-$p" -o "$W/rwx-$p.tar"
+	"${BUILD[@]}" --no-rwx "$ASM/$p.asm" -t "wx-$p" -o "$W/wx-$p.tar"
+	mkdir -p "$W/wx-$p"
+	tar -xf "$W/wx-$p.tar" -C "$W/wx-$p"
+	layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Layers"][0])' "$W/wx-$p/manifest.json")
+	tar -xf "$W/wx-$p/$layer" -C "$W/wx-$p"
+	segs=$(segments "$W/wx-$p/$p")
+	case $p in
+	exitcode) want="LOAD R-X, STACK RW-" ;;  # no data: one segment
+	*) want="LOAD R-X, LOAD RW-, STACK RW-" ;;
+	esac
+	check "--no-rwx $p: code R-X, data RW-, a stack without X (from the ELF)" "$want" "$segs"
+	dload "$W/wx-$p.tar" >/dev/null
+	dload "$W/rwx-$p.tar" >/dev/null
+	if [ $i386 = no ] && [ $p != hello64 ]; then
+		skip "--no-rwx $p runs" "qemu-i386 binfmt_misc entry unavailable"
+		continue
+	fi
+	case $p in
+	exitcode) a=(7) ;;
+	args) a=(x 'y z') ;;
+	*) a=() ;;
+	esac
+	"$DOCKER" run --rm --network none -h box "rwx-$p" "${a[@]}" >"$W/plain.out" 2>&1
+	plain=$?
+	"$DOCKER" run --rm --network none -h box "wx-$p" "${a[@]}" >"$W/wx.out" 2>&1
+	wx=$?
+	check "--no-rwx $p runs under docker as the RWX build does (output, status)" \
+		"$(sed "s#/$p#PROG#" "$W/plain.out") $plain" "$(sed "s#/$p#PROG#" "$W/wx.out") $wx"
+done
+"${BUILD[@]}" --no-rwx "$W/free.o" -t wx-free -o "$W/wx-free.tar" 2>/dev/null &&
+	dload "$W/wx-free.tar" >/dev/null &&
+	check "--no-rwx on a gcc -ffreestanding object: runs" "freestanding object 5" "$(drun wx-free) $?"

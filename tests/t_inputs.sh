@@ -432,3 +432,17 @@ PY
 		refuse "...but --strip would cut it off, so it is refused" 1 "would cut it off" -t x --strip "$W/badtls"
 	fi
 fi
+
+# --- --no-rwx (W^X) ----------------------------------------------------------------
+build_ok "--no-rwx on hello.asm" --no-rwx "$ASM/hello.asm"
+check "...costs a data PT_LOAD and a PT_GNU_STACK: 194 bytes instead of 130" "194" \
+	"$($VALIDATE "$W/ok.tar" program_size)"
+mkdir -p "$W/rwx"
+"$TINYIMG" build -q "$ASM/hello.asm" -o "$W/rwx/h.tar"
+tar -xf "$W/rwx/h.tar" -C "$W/rwx"
+tar -xf "$W/rwx/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Layers"][0])' "$W/rwx/manifest.json")" -C "$W/rwx"
+refuse "--no-rwx on a prebuilt program with a writable code segment" 1 \
+	"$W/rwx/hello: segment 0 is both writable and executable, which --no-rwx refuses" --no-rwx -t x "$W/rwx/hello"
+"$TINYIMG" build --no-rwx "$ASM/handmade.asm" -o "$W/ok.tar" 2>"$W/err"
+check "--no-rwx on a hand-made program without PT_GNU_STACK: built, with a warning" "0 yes" \
+	"$? $(grep -q 'has no PT_GNU_STACK' "$W/err" && echo yes)"
