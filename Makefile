@@ -35,7 +35,7 @@ tinyimg-san: src/main.c $(LIB_SRCS) src/*.h
 
 test-sanitize: tinyimg-san
 	TINYIMG=$(CURDIR)/tinyimg-san TINYIMG_SANITIZED=1 \
-		bash tests/run.sh build inputs docker inspect
+		bash tests/run.sh build inputs docker inspect base
 
 # libFuzzer targets (clang), each with its seed corpus in
 # tests/fuzz/corpus/NAME; make fuzz runs each for FUZZ_SECONDS.

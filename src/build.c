@@ -1,4 +1,5 @@
-/* build: the "tinyimg build" command: input in, image tarball out. */
+/* build: the "tinyimg build" command: inputs (and a base) in, one image
+ * tarball out. */
 #define _POSIX_C_SOURCE 200809L
 #include "build.h"
 
@@ -10,34 +11,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "cleanup.h"
-#include "elf.h"
 #include "image.h"
 #include "json.h"
 #include "layer.h"
 #include "opts.h"
 #include "output.h"
+#include "program.h"
+#include "progress.h"
 #include "ref.h"
 #include "sink.h"
-#include "toolchain.h"
 #include "util.h"
 
-/* What the input file is, judged by its content. */
-enum input_kind { INPUT_ASM, INPUT_OBJECT, INPUT_EXECUTABLE };
+/* One platform's image in the making. */
+struct platform {
+	struct program *prog;          /* its program, or NULL (files only) */
+	struct archive_image *base;    /* its base image, or NULL */
+	const char *arch, *variant;
+	struct layer layer;            /* our layer */
+	struct image_layer *layers;    /* the base's, then ours */
+	struct image_list entrypoint, cmd, env, labels, ports; /* merged */
+	char *created_by;
+};
 
 /* The state of one build; everything here is freed by build_free. */
 struct build {
 	const struct opts *o;
-	enum input_kind kind;
-	char *workdir;     /* private temporary folder */
-	char *program;     /* the file that becomes the program in the image */
-	uint64_t program_size;
-	const char *arch;  /* OCI architecture of the program */
-	char *image_path;  /* where the program lives in the image */
+	struct program *progs;  /* one per INPUT */
+	size_t nprogs;
+	char *workdir;          /* private temporary folder */
+	char *image_path;       /* where the program lives in every image */
 	struct ref *refs;
 	size_t nrefs;
 	uint64_t created;
-	char *created_by;
+	struct archive base;    /* --base, read and verified */
+	int has_base;
+	struct platform *plats;
+	size_t nplats;
+	struct image_set set;
 };
 
 void build_help(FILE *f)
@@ -45,30 +57,32 @@ void build_help(FILE *f)
 	opts_help(f);
 }
 
-/* stem() is BASE without the ending EXT (when it has it), as a heap copy. */
-static char *stem(const char *base, const char *ext)
+/* default_stem() names the image when no -t does: after the first input,
+ * else after the base tarball (less .tar, .tar.gz, .tgz). */
+static char *default_stem(const struct build *b)
 {
-	size_t n = strlen(base), e = strlen(ext);
-	char *s = util_xstrdup(base);
+	static const char *const ends[] = { ".tar.gz", ".tgz", ".tar" };
+	const char *base;
+	char *s;
+	size_t i, n;
 
-	if (n > e && strcmp(base + n - e, ext) == 0)
-		s[n - e] = '\0';
+	if (b->nprogs)
+		return util_xstrdup(b->progs[0].stem);
+	base = util_basename(b->o->base);
+	s = util_xstrdup(base);
+	n = strlen(s);
+	for (i = 0; i < sizeof ends / sizeof *ends; i++) {
+		size_t e = strlen(ends[i]);
+
+		if (n > e && strcmp(s + n - e, ends[i]) == 0) {
+			s[n - e] = '\0';
+			break;
+		}
+	}
 	return s;
 }
 
-/* input_stem() is the input's base name less a .asm or .o ending. */
-static char *input_stem(const struct build *b)
-{
-	const char *base = util_basename(b->o->input);
-
-	switch (b->kind) {
-	case INPUT_ASM: return stem(base, ".asm");
-	case INPUT_OBJECT: return stem(base, ".o");
-	default: return util_xstrdup(base);
-	}
-}
-
-/* parse_tags() reads the -t values, or makes the default from the input. */
+/* parse_tags() reads the -t values, or makes the default name. */
 static int parse_tags(struct build *b)
 {
 	const struct image_list *tags = &b->o->tags;
@@ -76,10 +90,10 @@ static int parse_tags(struct build *b)
 	size_t i;
 
 	b->nrefs = tags->n ? tags->n : 1;
-	b->refs = util_xmalloc(b->nrefs * sizeof *b->refs);
+	b->refs = util_xreallocarray(NULL, b->nrefs, sizeof *b->refs);
 	memset(b->refs, 0, b->nrefs * sizeof *b->refs);
 	if (tags->n == 0) {
-		char *name = input_stem(b), *p;
+		char *name = default_stem(b), *p;
 		int r;
 
 		for (p = name; *p; p++)
@@ -88,7 +102,8 @@ static int parse_tags(struct build *b)
 		if (r < 0)
 			opts_usage_error("cannot name the image after %s: '%s' is "
 			                 "not a valid image name (%s); name it with "
-			                 "-t NAME[:TAG]", b->o->input, name, why);
+			                 "-t NAME[:TAG]", b->nprogs
+			                 ? b->progs[0].input : b->o->base, name, why);
 		free(name);
 		return r < 0 ? OPTS_USAGE : 0;
 	}
@@ -131,87 +146,6 @@ static int creation_time(struct build *b)
 	return 0;
 }
 
-/* looks_like_text() says whether the LEN bytes of BUF could be source. */
-static int looks_like_text(const unsigned char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (buf[i] == 0 || (buf[i] < 0x20 && !isspace(buf[i]) &&
-		                    buf[i] != 0x1a && buf[i] != 0x1b))
-			return 0;
-	return 1;
-}
-
-/* read_head() opens the input, checks it is a regular non-empty file and
- * reads up to SIZE bytes of its start into HEAD; returns the count. */
-static ssize_t read_head(const char *in, unsigned char *head, size_t size)
-{
-	struct stat st;
-	ssize_t n;
-	/* O_NONBLOCK: a FIFO must not hang the open; it is refused below. */
-	int fd = open(in, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return util_error("%s:", in);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return util_error("%s:", in);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode)
-		       ? util_error("%s: is a folder; expected nasm assembly "
-		                    "source, an ELF object or a static executable",
-		                    in)
-		       : util_error("%s: not a regular file", in);
-	}
-	while ((n = read(fd, head, size)) < 0 && errno == EINTR)
-		;
-	close(fd);
-	if (n < 0)
-		return util_error("%s: read failed:", in);
-	if (n == 0)
-		return util_error("%s: file is empty; expected nasm assembly "
-		                  "source, an ELF object or a static executable",
-		                  in);
-	return n;
-}
-
-/* classify_input() decides by content what the input is. */
-static int classify_input(struct build *b)
-{
-	const char *in = b->o->input;
-	unsigned char head[4096];
-	struct elf_info info;
-	ssize_t n = read_head(in, head, sizeof head);
-	int fd, r;
-
-	if (n < 0)
-		return -1;
-	if (elf_has_magic(head, (uint64_t)n)) {
-		if ((fd = open(in, O_RDONLY | O_CLOEXEC)) < 0)
-			return util_error("%s:", in);
-		r = elf_read(fd, in, &info);
-		close(fd);
-		if (r < 0)
-			return -1;
-		b->kind = info.type == ELF_REL ? INPUT_OBJECT : INPUT_EXECUTABLE;
-		elf_free(&info);
-		return 0;
-	}
-	if (n >= 2 && head[0] == '#' && head[1] == '!')
-		return util_error("%s: a script (it starts with #!); a FROM-scratch "
-		                  "image has no interpreter to run it: give nasm "
-		                  "assembly source, an ELF object or a static "
-		                  "executable", in);
-	if (!looks_like_text(head, (size_t)n))
-		return util_error("%s: not nasm assembly source, an ELF object or "
-		                  "an ELF executable (it holds binary data)", in);
-	b->kind = INPUT_ASM;
-	return 0;
-}
-
 /* same_file() says whether paths A and B name one existing file. */
 static int same_file(const char *a, const char *b)
 {
@@ -221,11 +155,12 @@ static int same_file(const char *a, const char *b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* check_output() refuses an output that is the input, a folder, or a
- * terminal. Returns 0 or the usage exit status. */
+/* check_output() refuses an output that is an input or the base, a
+ * folder, or a terminal. Returns 0 or the usage exit status. */
 static int check_output(const struct opts *o)
 {
 	struct stat st;
+	size_t i;
 
 	if (strcmp(o->output, "-") == 0) {
 		if (isatty(STDOUT_FILENO))
@@ -234,9 +169,15 @@ static int check_output(const struct opts *o)
 			                        "file");
 		return 0;
 	}
-	if (same_file(o->input, o->output) || strcmp(o->input, o->output) == 0)
-		return opts_usage_error("-o %s names the input itself; choose "
-		                        "another output file", o->output);
+	for (i = 0; i <= o->inputs.n; i++) {
+		const char *in = i < o->inputs.n ? o->inputs.v[i] : o->base;
+
+		if (in && (same_file(in, o->output) || strcmp(in, o->output) == 0))
+			return opts_usage_error("-o %s names %s itself; choose "
+			                        "another output file", o->output,
+			                        i < o->inputs.n ? "an input"
+			                                        : "the base");
+	}
 	if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode))
 		return opts_usage_error("-o %s is a folder; name a file",
 		                        o->output);
@@ -270,261 +211,162 @@ static int make_workdir(struct build *b)
 	return cleanup_mktemp(b->workdir, 1) < 0 ? -1 : 0;
 }
 
-/* work_path() names NAME in the work folder and registers it for cleanup. */
-static char *work_path(struct build *b, const char *name)
-{
-	char *p = util_xasprintf("%s/%s", b->workdir, name);
+/* ---- the base ------------------------------------------------------------ */
 
-	if (cleanup_add(p) < 0) {
-		free(p);
-		return NULL;
+/* read_base() reads and verifies the --base tarball; one with problems is
+ * refused with all of them, as inspect lists them. */
+static int read_base(struct build *b)
+{
+	const struct opts *o = b->o;
+	struct archive_options ao = { !o->quiet, 0 };
+	const struct report *r = &b->base.report;
+	size_t i;
+
+	b->has_base = 1;
+	if (archive_read(o->base, &ao, &b->base) < 0)
+		return -1;
+	if (r->problems == 0)
+		return 0;
+	util_error("--base %s: not a valid image (%zu problem%s, below; "
+	           "tinyimg inspect shows them too)", o->base, r->problems,
+	           r->problems == 1 ? "" : "s");
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].level == REPORT_PROBLEM)
+			fprintf(stderr, "tinyimg:   %s: %s\n", r->v[i].where,
+			        r->v[i].what);
+	return -1;
+}
+
+/* base_platform() is "os/arch[/variant]" of the base image IMG. */
+static void base_platform(const struct archive_image *img, char *buf,
+                          size_t len)
+{
+	const char *arch = img->config.architecture
+	                   ? img->config.architecture : "?";
+	const char *variant = img->config.variant ? img->config.variant
+	                      : img->platform.variant;
+
+	snprintf(buf, len, "%s/%s%s%s", img->config.os ? img->config.os : "?",
+	         arch, variant ? "/" : "", variant ? variant : "");
+}
+
+/* base_images() says which platforms the base has, for messages. */
+static char *base_images(const struct archive *ar)
+{
+	char *list = util_xstrdup(""), plat[128];
+	size_t i;
+
+	for (i = 0; i < ar->nimages; i++) {
+		char *more;
+
+		if (ar->images[i].attestation)
+			continue;
+		base_platform(&ar->images[i], plat, sizeof plat);
+		more = util_xasprintf("%s%s%s", list, *list ? ", " : "", plat);
+		free(list);
+		list = more;
 	}
-	return p;
+	return list;
 }
 
-/* check_program() checks PATH (called NAME in messages) is a program
- * tinyimg can package; with SUPERSTRIP it is cut down in place first.
- * STRICT applies the rules for what tinyimg linked itself. */
-static int check_program(struct build *b, const char *path, const char *name,
-                         int superstrip, int strict)
+/* pick_base() finds the base's image for the platform P, or says which
+ * platforms the base has. */
+static int pick_base(struct build *b, struct platform *p)
 {
-	struct elf_info info;
-	int fd = open(path, (superstrip ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	int r;
+	struct archive *ar = &b->base;
+	size_t i;
+	char *list;
 
-	if (fd < 0)
-		return util_error("%s:", path);
-	/* Checked before it is cut, and again after. */
-	r = elf_read(fd, name, &info);
-	if (r == 0)
-		r = elf_check_program(fd, name, &info, strict);
-	if (r == 0 && superstrip)
-		r = elf_superstrip(fd, name, &info);
-	if (r == 0 && superstrip)
-		r = elf_check_program(fd, name, &info, strict);
-	if (r == 0 && b->o->no_rwx)
-		r = elf_check_wx(name, &info, b->o->quiet);
-	if (r == 0 && !(b->arch = elf_arch(&info)))
-		r = util_error("%s: machine type %u is not one tinyimg knows",
-		               name, info.machine);
-	if (r == 0 && b->o->arch && strcmp(b->o->arch, b->arch) != 0)
-		r = util_error("%s: is a program for %s but --arch %s was given; "
-		               "drop --arch or give --arch %s", name, b->arch,
-		               b->o->arch, b->arch);
-	b->program_size = info.file_size;
-	elf_free(&info);
-	close(fd);
-	return r;
-}
+	for (i = 0; i < ar->nimages; i++) {
+		struct archive_image *img = &ar->images[i];
+		const char *variant = img->config.variant ? img->config.variant
+		                      : img->platform.variant;
 
-/* check_object() reads the object OBJECT (made from INPUT): its
- * architecture, whether it defines _start, and whether it has writable
- * data (*HAS_DATA). */
-static int check_object(const char *object, const char *input,
-                        const struct toolchain_arch **arch, int *has_data)
-{
-	struct elf_info info;
-	int fd = open(object, O_RDONLY | O_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return util_error("%s:", object);
-	r = elf_read(fd, input, &info);
-	if (r == 0 && !(*arch = toolchain_arch_of_machine(info.machine)))
-		r = util_error("%s: an object for machine type %u; tinyimg links "
-		               "386 and amd64 objects", input, info.machine);
-	if (r == 0) {
-		r = elf_object_defines(fd, input, &info, "_start");
-		if (r == 0)
-			r = util_error("%s: defines no global _start label; a program "
-			               "starts at one: add 'global _start' and a "
-			               "'_start:' label to the code", input);
-		else if (r == 1)
-			r = 0;
-	}
-	if (r == 0 && (*has_data = elf_object_writable(fd, input, &info)) < 0)
-		r = -1;
-	elf_free(&info);
-	close(fd);
-	return r;
-}
-
-/* source_arch() picks the architecture for assembly whose preprocessed
- * text uses the BITS in the mask BITS: --arch, else what BITS says; they
- * must agree, and a source must not say both 32 and 64. */
-static int source_arch(const struct build *b, unsigned bits,
-                       const struct toolchain_arch **arch)
-{
-	const char *in = b->o->input;
-	int other;
-
-	if (bits & TOOLCHAIN_BITS16)
-		return util_error("%s: says BITS 16; Linux programs are 32-bit "
-		                  "(386) or 64-bit (amd64)", in);
-	if (!b->o->arch) {
-		if ((bits & TOOLCHAIN_BITS32) && (bits & TOOLCHAIN_BITS64))
-			return util_error("%s: says both BITS 32 and BITS 64 "
-			                  "(counting the files it includes), so "
-			                  "the machine it is for is unclear; give "
-			                  "--arch 386 or --arch amd64", in);
-		*arch = toolchain_arch(bits & TOOLCHAIN_BITS64 ? "amd64" : "386");
+		if (img->attestation || !img->has_config ||
+		    !img->config.architecture || !img->config.os ||
+		    strcmp(img->config.os, "linux") != 0 ||
+		    strcmp(img->config.architecture, p->arch) != 0)
+			continue;
+		if (p->variant && variant && strcmp(variant, p->variant) != 0)
+			continue;
+		p->base = img;
 		return 0;
 	}
-	*arch = toolchain_arch(b->o->arch);
-	other = (*arch)->machine == 62 ? 32 : 64;
-	if (bits & (other == 32 ? TOOLCHAIN_BITS32 : TOOLCHAIN_BITS64))
-		return util_error("%s: says BITS %d, which is not code for --arch "
-		                  "%s; drop --arch or give --arch %s", in, other,
-		                  b->o->arch, other == 64 ? "amd64" : "386");
+	list = base_images(ar);
+	util_error("--base %s has no image for linux/%s%s%s (%s) has: %s",
+	           b->o->base, p->arch, p->variant ? "/" : "",
+	           p->variant ? p->variant : "",
+	           p->prog ? p->prog->input : "the files", list);
+	free(list);
+	return -1;
+}
+
+/* ---- platforms --------------------------------------------------------- */
+
+/* make_platforms() makes one platform per program, refusing two programs
+ * for one platform; with no program, one per base image. */
+static int make_platforms(struct build *b)
+{
+	size_t i, j, n = b->nprogs;
+
+	if (n == 0)
+		for (i = 0; i < b->base.nimages; i++)
+			n += !b->base.images[i].attestation;
+	if (n == 0)
+		return util_error("--base %s holds no image to add files to",
+		                  b->o->base);
+	b->plats = util_xreallocarray(NULL, n, sizeof *b->plats);
+	memset(b->plats, 0, n * sizeof *b->plats);
+	for (i = 0; i < b->nprogs; i++) {
+		struct platform *p = &b->plats[b->nplats++];
+
+		p->prog = &b->progs[i];
+		p->arch = p->prog->arch;
+		p->variant = p->prog->variant;
+		for (j = 0; j < i; j++)
+			if (strcmp(b->plats[j].arch, p->arch) == 0 &&
+			    (!p->variant || !b->plats[j].variant ||
+			     strcmp(b->plats[j].variant, p->variant) == 0))
+				return util_error("%s and %s are both programs for "
+				                  "linux/%s: one input per platform",
+				                  b->plats[j].prog->input,
+				                  p->prog->input, p->arch);
+		if (b->has_base && pick_base(b, p) < 0)
+			return -1;
+	}
+	for (i = 0; b->nprogs == 0 && i < b->base.nimages; i++) {
+		struct platform *p;
+
+		if (b->base.images[i].attestation)
+			continue;
+		p = &b->plats[b->nplats++];
+		p->base = &b->base.images[i];
+		p->arch = p->base->config.architecture;
+		p->variant = p->base->config.variant ? p->base->config.variant
+		             : p->base->platform.variant;
+		if (!p->arch || !p->base->config.os ||
+		    strcmp(p->base->config.os, "linux") != 0)
+			return util_error("--base %s: an image for %s, not a Linux "
+			                  "one", b->o->base, p->base->config.os
+			                  ? p->base->config.os : "no os");
+	}
 	return 0;
 }
 
-/* copy_file() copies the regular file SRC to the new file DST. */
-static int copy_file(const char *src, const char *dst)
-{
-	struct stat st;
-	struct sink s;
-	int in = open(src, O_RDONLY | O_CLOEXEC), out, r;
-
-	if (in < 0 || fstat(in, &st) < 0) {
-		if (in >= 0)
-			close(in);
-		return util_error("%s:", src);
-	}
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-	if (out < 0) {
-		close(in);
-		return util_error("%s:", dst);
-	}
-	sink_init(&s, out, dst);
-	r = sink_copy_fd(&s, in, src, (uint64_t)st.st_size);
-	close(in);
-	if (close(out) < 0 && r == 0)
-		r = util_error("%s:", dst);
-	return r;
-}
-
-/* make_flat_program() assembles source that writes its own ELF headers
- * (it has an ORG line) with nasm -f bin, and checks what came out. */
-static int make_flat_program(struct build *b, const struct toolchain_job *job)
-{
-	const char *in = b->o->input;
-	unsigned char magic[4];
-	int fd;
-
-	if (toolchain_assemble(job, "bin", b->program) < 0)
-		return -1;
-	if ((fd = open(b->program, O_RDONLY | O_CLOEXEC)) < 0)
-		return util_error("%s:", b->program);
-	if (read(fd, magic, 4) != 4 || !elf_has_magic(magic, 4)) {
-		close(fd);
-		return util_error("%s: has an ORG line, so nasm made a flat "
-		                  "binary, but it does not start with ELF headers; "
-		                  "write them in the source (see "
-		                  "asm/handmade.asm) or drop ORG", in);
-	}
-	close(fd);
-	return check_program(b, b->program, in, 0, 0);
-}
-
-/* assemble() turns the assembly source into the object OBJECT, or into
- * the finished program for a source with its own headers (*FLAT set).
- * The machine comes from what nasm preprocesses, includes and all, for
- * the format it will assemble with. */
-static int assemble(struct build *b, const char *object,
-                    const struct toolchain_arch **arch, int *flat)
-{
-	const struct opts *o = b->o;
-	struct toolchain_job job = { o->input, o->includes.v, o->includes.n,
-		                     o->verbose };
-	struct toolchain_source src;
-	const struct toolchain_arch *again;
-	const char *format = o->arch ? toolchain_arch(o->arch)->nasm_format
-	                             : "elf32";
-	char *pre = work_path(b, "program.i");
-	int r = pre ? toolchain_scan_source(&job, format, pre, &src) : -1;
-
-	*flat = r == 0 && src.flat;
-	if (r == 0 && *flat)
-		r = make_flat_program(b, &job);
-	else if (r == 0)
-		r = source_arch(b, src.bits, arch);
-	if (r == 0 && !*flat && strcmp((*arch)->nasm_format, format) != 0) {
-		/* Preprocessed again as it will be assembled: the answer must
-		 * not change with the output format. */
-		r = toolchain_scan_source(&job, (*arch)->nasm_format, pre, &src);
-		if (r == 0 && (src.flat || source_arch(b, src.bits, &again) < 0 ||
-		               again != *arch))
-			r = util_error("%s: says different BITS for -f %s and -f "
-			               "%s, so the machine it is for is unclear; "
-			               "give --arch", o->input, format,
-			               (*arch)->nasm_format);
-	}
-	if (r == 0 && !*flat)
-		r = toolchain_assemble(&job, (*arch)->nasm_format, object);
-	free(pre);
-	return r;
-}
-
-/* make_program() turns the input into the program file to package. */
-static int make_program(struct build *b)
-{
-	const struct opts *o = b->o;
-	const struct toolchain_arch *arch = NULL;
-	struct toolchain_layout layout = { 0, 0, 0 };
-	char *object = NULL;
-	int r = 0, flat = 0;
-
-	if (b->kind == INPUT_EXECUTABLE && !o->strip) {
-		b->program = util_xstrdup(o->input);
-		return check_program(b, o->input, o->input, 0, 0);
-	}
-	if (!(b->program = work_path(b, "program")))
-		return -1;
-	if (b->kind == INPUT_EXECUTABLE) {
-		if (copy_file(o->input, b->program) < 0)
-			return -1;
-		return check_program(b, b->program, o->input, 1, 0);
-	}
-	if (b->kind == INPUT_ASM) {
-		if (!(object = work_path(b, "program.o")))
-			return -1;
-		r = assemble(b, object, &arch, &flat);
-		if (r < 0 || flat) {
-			free(object);
-			return r;
-		}
-	}
-	if (r == 0)
-		r = check_object(object ? object : o->input, o->input, &arch,
-		                 &layout.has_data);
-	if (r == 0 && o->arch && strcmp(arch->name, o->arch) != 0)
-		r = util_error("%s: is an object for %s but --arch %s was given; "
-		               "drop --arch or give --arch %s", o->input,
-		               arch->name, o->arch, arch->name);
-	layout.packed = b->kind == INPUT_ASM;
-	layout.no_rwx = o->no_rwx;
-	if (r == 0)
-		r = toolchain_link(object ? object : o->input, o->input, arch,
-		                   b->workdir, b->program, &layout, o->verbose);
-	if (r == 0)
-		r = check_program(b, b->program, o->input, 1, 1);
-	free(object);
-	return r;
-}
-
-/* fill_layer() puts the program and every --add into LAYER, leaving
+/* fill_layer() puts P's program and every --add into P's layer, leaving
  * tinyimg's own work folder and output out of every tree. */
-static int fill_layer(const struct build *b, struct layer *layer)
+static int fill_layer(const struct build *b, struct platform *p)
 {
+	struct layer *layer = &p->layer;
 	size_t i;
 
+	layer_init(layer);
 	layer_skip_path(layer, b->workdir);
 	if (strcmp(b->o->output, "-") != 0)
 		layer_skip_path(layer, b->o->output);
-	if (layer_add_file(layer, layer_origin(layer, "the program"),
-	                   b->image_path, b->program, 0755,
-	                   b->program_size) < 0)
+	if (p->prog && layer_add_file(layer, layer_origin(layer, "the program"),
+	                              b->image_path, p->prog->path, 0755,
+	                              p->prog->size) < 0)
 		return -1;
 	for (i = 0; i < b->o->adds.n; i++) {
 		char *src = util_xstrdup(b->o->adds.v[i]);
@@ -543,110 +385,289 @@ static int fill_layer(const struct build *b, struct layer *layer)
 	return 0;
 }
 
-/* image_spec() describes the image from the options and the build. */
-static void image_spec(const struct build *b, struct image_spec *spec)
+/* copy_list() copies the strings of S into L. */
+static void copy_list(struct image_list *l, char *const *v, size_t n)
 {
-	const struct opts *o = b->o;
+	size_t i;
 
-	memset(spec, 0, sizeof *spec);
-	spec->arch = b->arch;
-	spec->refs = b->refs;
-	spec->nrefs = b->nrefs;
-	spec->created = b->created;
-	spec->created_by = b->created_by;
-	spec->format = o->format;
-	spec->entrypoint = o->entrypoint;
-	spec->cmd = o->cmd;
-	spec->has_cmd = o->has_cmd;
-	spec->env = o->env;
-	spec->labels = o->labels;
-	spec->ports = o->ports;
-	spec->workdir = o->workdir;
-	spec->user = o->user;
-	spec->stop_signal = o->stop_signal;
+	for (i = 0; i < n; i++)
+		image_list_push(l, util_xstrdup(v[i]));
 }
 
-/* write_image() writes the image tarball to the output. */
+/* merge() works out P's runtime config as FROM in a Dockerfile does: the
+ * base's Env, Labels and ports with ours added or replacing; our program
+ * (or --entrypoint) as the entrypoint, which drops the base's Cmd unless
+ * --cmd gives one; with no program and no --entrypoint, the base's. */
+static void merge(const struct build *b, struct platform *p,
+                  struct image_spec *spec)
+{
+	const struct opts *o = b->o;
+	const struct model_runtime *rt = p->base ? &p->base->config.rt : NULL;
+	int own = p->prog || o->has_entrypoint;
+	size_t i;
+
+	if (rt) {
+		copy_list(&p->env, rt->env.v, rt->env.n);
+		for (i = 0; i < rt->labels.n; i++)
+			image_list_push(&p->labels, util_xasprintf(
+				"%s=%s", rt->labels.v[i].key,
+				rt->labels.v[i].value));
+		copy_list(&p->ports, rt->ports.v, rt->ports.n);
+	}
+	for (i = 0; i < o->env.n; i++)
+		image_list_set_keyed(&p->env, util_xstrdup(o->env.v[i]));
+	for (i = 0; i < o->labels.n; i++)
+		image_list_set_keyed(&p->labels, util_xstrdup(o->labels.v[i]));
+	for (i = 0; i < o->ports.n; i++)
+		image_list_set_keyed(&p->ports, util_xstrdup(o->ports.v[i]));
+	if (o->has_entrypoint)
+		copy_list(&p->entrypoint, o->entrypoint.v, o->entrypoint.n);
+	else if (p->prog)
+		image_list_push(&p->entrypoint, util_xstrdup(b->image_path));
+	else if (rt)
+		copy_list(&p->entrypoint, rt->entrypoint.v, rt->entrypoint.n);
+	if (o->has_cmd)
+		copy_list(&p->cmd, o->cmd.v, o->cmd.n);
+	else if (!own && rt)
+		copy_list(&p->cmd, rt->cmd.v, rt->cmd.n);
+	spec->entrypoint = p->entrypoint;
+	spec->cmd = p->cmd;
+	spec->has_cmd = o->has_cmd || (!own && rt && rt->cmd.set);
+	spec->env = p->env;
+	spec->labels = p->labels;
+	spec->ports = p->ports;
+	spec->workdir = o->workdir ? o->workdir : rt ? rt->workdir : NULL;
+	spec->user = o->user ? o->user : rt ? rt->user : NULL;
+	spec->stop_signal = o->stop_signal ? o->stop_signal
+	                    : rt ? rt->stop_signal : NULL;
+}
+
+/* base_layers() lists P's base layers as they are, blobs of the base. */
+static void base_layers(const struct build *b, struct platform *p,
+                        size_t *n)
+{
+	const struct archive_image *img = p->base;
+	size_t i;
+
+	for (i = 0; img && i < img->nlayers; i++) {
+		struct image_layer *l = &p->layers[(*n)++];
+		const struct archive_layer *al = &img->layers[i];
+
+		l->media_type = al->desc.media_type ? al->desc.media_type
+		                                    : MT_OCI_LAYER;
+		l->digest = al->blob->sha;
+		l->size = al->blob->size;
+		l->diff_id = img->config.diff_ids[i];
+		l->fd = b->base.fd;
+		l->offset = al->blob->offset;
+		l->from = b->base.name;
+	}
+}
+
+/* make_image() builds platform P's layer, hashes it, and describes its
+ * image into ONE. */
+static int make_image(struct build *b, struct platform *p,
+                      struct image_one *one)
+{
+	size_t n = 0, nbase = p->base ? p->base->nlayers : 0;
+	struct image_spec *spec = &one->spec;
+	struct image_layer *ours;
+	struct progress prog;
+	int r;
+
+	if (fill_layer(b, p) < 0)
+		return -1;
+	p->layers = util_xreallocarray(NULL, nbase + 1, sizeof *p->layers);
+	memset(p->layers, 0, (nbase + 1) * sizeof *p->layers);
+	base_layers(b, p, &n);
+	ours = &p->layers[n++];
+	ours->ours = &p->layer;
+	progress_init(&prog, "hashing", layer_bytes(&p->layer), !b->o->quiet);
+	r = image_hash_layer(ours, b->created, &prog);
+	progress_end(&prog);
+	if (r < 0)
+		return -1;
+	p->created_by = p->prog
+	        ? util_xasprintf("tinyimg build %s",
+	                         util_basename(p->prog->input))
+	        : util_xstrdup("tinyimg build: files added with --add");
+	spec->arch = p->arch;
+	spec->variant = p->variant;
+	spec->created = b->created;
+	spec->created_by = p->created_by;
+	spec->base = p->base ? &p->base->config : NULL;
+	merge(b, p, spec);
+	one->layers = p->layers;
+	one->nlayers = n;
+	return 0;
+}
+
+/* write_image() writes every platform's image to the output. */
 static int write_image(struct build *b, struct image_result *res)
 {
-	struct image_spec spec;
-	struct image_list entrypoint = { NULL, 0 };
-	struct layer layer;
 	struct output out;
 	struct sink sink;
+	struct progress prog;
+	uint64_t total = 0;
+	size_t i, k;
 	int r = -1;
 
-	image_spec(b, &spec);
-	if (!b->o->has_entrypoint) {
-		image_list_push(&entrypoint, util_xstrdup(b->image_path));
-		spec.entrypoint = entrypoint;
-	}
-	layer_init(&layer);
+	b->set.v = util_xreallocarray(NULL, b->nplats, sizeof *b->set.v);
+	memset(b->set.v, 0, b->nplats * sizeof *b->set.v);
+	b->set.n = b->nplats;
+	b->set.refs = b->refs;
+	b->set.nrefs = b->nrefs;
+	b->set.format = b->o->format;
+	b->set.mtime = b->created;
+	for (i = 0; i < b->nplats; i++)
+		if (make_image(b, &b->plats[i], &b->set.v[i]) < 0)
+			return -1;
+	for (i = 0; i < b->set.n; i++)
+		for (k = 0; k < b->set.v[i].nlayers; k++)
+			total += b->set.v[i].layers[k].size;
 	output_init(&out);
-	if (fill_layer(b, &layer) == 0 &&
-	    output_open(&out, b->o->output) == 0) {
+	progress_init(&prog, "writing", total, !b->o->quiet);
+	if (output_open(&out, b->o->output) == 0) {
 		sink_init_mode(&sink, out.fd, out.name, SINK_WRITE);
-		r = image_write(&spec, &layer, &sink, res);
+		sink.progress = &prog;
+		r = image_write(&b->set, &sink, res);
+		progress_end(&prog);
 		if (r == 0)
 			r = output_commit(&out);
 	}
 	output_close(&out);
-	layer_free(&layer);
-	image_list_free(&entrypoint);
 	return r;
 }
 
 /* summary() prints the one line that says what was built. */
 static void summary(const struct build *b, const struct image_result *res)
 {
-	fprintf(stderr, "%s: %s linux/%s, program %llu B, layer %llu B, "
-	        "tarball %llu B, sha256:%.12s\n",
-	        strcmp(b->o->output, "-") ? b->o->output : "stdout",
-	        b->refs[0].familiar, b->arch,
-	        (unsigned long long)b->program_size,
-	        (unsigned long long)res->layer_size,
-	        (unsigned long long)res->tarball_size, res->config_hex);
+	const char *out = strcmp(b->o->output, "-") ? b->o->output : "stdout";
+	const struct image_one *one = &b->set.v[0];
+	const struct platform *p = &b->plats[0];
+	char hex[65];
+	size_t i;
+
+	if (b->nplats > 1) {
+		model_digest_hex(&res->index_digest, hex);
+		fprintf(stderr, "%s: %s for", out, b->refs[0].familiar);
+		for (i = 0; i < b->nplats; i++)
+			fprintf(stderr, "%s linux/%s%s%s", i ? "," : "",
+			        b->plats[i].arch, b->plats[i].variant ? "/" : "",
+			        b->plats[i].variant ? b->plats[i].variant : "");
+		fprintf(stderr, ", tarball %llu B, sha256:%.12s\n",
+		        (unsigned long long)res->tarball_size, hex);
+		return;
+	}
+	model_digest_hex(&one->config_digest, hex);
+	fprintf(stderr, "%s: %s linux/%s%s%s, ", out, b->refs[0].familiar,
+	        p->arch, p->variant ? "/" : "", p->variant ? p->variant : "");
+	if (p->prog)
+		fprintf(stderr, "program %llu B, ",
+		        (unsigned long long)p->prog->size);
+	fprintf(stderr, "layer %llu B", (unsigned long long)
+	        one->layers[one->nlayers - 1].size);
+	if (one->nlayers > 1)
+		fprintf(stderr, " on %zu base layer%s", one->nlayers - 1,
+		        one->nlayers == 2 ? "" : "s");
+	fprintf(stderr, ", tarball %llu B, sha256:%.12s\n",
+	        (unsigned long long)res->tarball_size, hex);
+}
+
+static void free_platform(struct platform *p)
+{
+	layer_free(&p->layer);
+	free(p->layers);
+	image_list_free(&p->entrypoint);
+	image_list_free(&p->cmd);
+	image_list_free(&p->env);
+	image_list_free(&p->labels);
+	image_list_free(&p->ports);
+	free(p->created_by);
 }
 
 static void build_free(struct build *b)
 {
 	size_t i;
 
+	image_set_free(&b->set);
+	free(b->set.v);
+	for (i = 0; i < b->nplats; i++)
+		free_platform(&b->plats[i]);
+	free(b->plats);
+	for (i = 0; i < b->nprogs; i++)
+		program_free(&b->progs[i]);
+	free(b->progs);
 	for (i = 0; i < b->nrefs; i++)
 		ref_free(&b->refs[i]);
 	free(b->refs);
+	if (b->has_base)
+		archive_free(&b->base);
 	free(b->workdir);
-	free(b->program);
 	free(b->image_path);
-	free(b->created_by);
 }
 
-/* prepare() checks the output and input and works out names and times.
+/* image_path() is where the program lives: --path; else /NAME after the
+ * one input, or, for several, after the image's name ("me/app:1": /app). */
+static char *image_path(const struct build *b)
+{
+	const struct ref *r = &b->refs[0];
+	const char *name, *slash;
+	size_t len;
+
+	if (b->o->path)
+		return util_xstrdup(b->o->path);
+	if (b->nprogs == 1)
+		return util_xasprintf("/%s", *b->progs[0].stem
+		                      ? b->progs[0].stem : "program");
+	name = r->familiar;
+	slash = strrchr(name, '/');
+	name = slash ? slash + 1 : name;
+	len = strcspn(name, ":");
+	return util_xasprintf("/%.*s", (int)len, name);
+}
+
+/* prepare() checks the output and inputs and works out names and times.
  * Returns 0, 1 or the usage exit status. */
 static int prepare(struct build *b)
 {
 	const struct opts *o = b->o;
-	char *name;
+	size_t i;
 	int r = check_output(o);
 
-	if (r == 0 && (classify_input(b) < 0 || creation_time(b) < 0))
+	b->progs = util_xreallocarray(NULL, o->inputs.n + 1, sizeof *b->progs);
+	for (i = 0; r == 0 && i < o->inputs.n; i++) {
+		if (program_classify(&b->progs[i], o->inputs.v[i], (int)i) < 0)
+			r = 1;
+		b->nprogs++;
+	}
+	if (r == 0 && creation_time(b) < 0)
 		r = 1;
 	if (r == 0)
 		r = parse_tags(b);
 	if (r != 0)
 		return r;
-	name = input_stem(b);
-	if (!o->path && !json_utf8_valid(name)) {
-		free(name);
+	if (b->nprogs && !o->path && !json_utf8_valid(b->progs[0].stem))
 		return opts_usage_error("%s: the name is not valid UTF-8, so it "
 		                        "cannot name the program in the image "
-		                        "config; give --path /NAME", o->input);
-	}
-	b->image_path = o->path ? util_xstrdup(o->path)
-	                        : util_xasprintf("/%s", *name ? name : "program");
-	b->created_by = util_xasprintf("tinyimg build %s",
-	                               util_basename(o->input));
-	free(name);
+		                        "config; give --path /NAME",
+		                        b->progs[0].input);
+	b->image_path = image_path(b);
+	return 0;
+}
+
+/* make_programs() makes every input's program. */
+static int make_programs(struct build *b)
+{
+	const struct opts *o = b->o;
+	struct program_options po = { o->arch, o->includes.v, o->includes.n,
+		                      o->strip, o->no_rwx, o->quiet,
+		                      o->verbose, b->workdir };
+	size_t i;
+
+	for (i = 0; i < b->nprogs; i++)
+		if (program_make(&b->progs[i], &po) < 0)
+			return -1;
 	return 0;
 }
 
@@ -658,9 +679,12 @@ static int run(const struct opts *o)
 	int r;
 
 	memset(&b, 0, sizeof b);
+	memset(&res, 0, sizeof res);
 	b.o = o;
 	r = prepare(&b);
-	if (r == 0 && (make_workdir(&b) < 0 || make_program(&b) < 0 ||
+	if (r == 0 && (make_workdir(&b) < 0 ||
+	               (o->base && read_base(&b) < 0) ||
+	               make_programs(&b) < 0 || make_platforms(&b) < 0 ||
 	               write_image(&b, &res) < 0))
 		r = 1;
 	if (r == 0 && !o->quiet)

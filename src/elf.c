@@ -608,3 +608,118 @@ int elf_check_wx(const char *name, const struct elf_info *info, int quiet)
 		        "executable)\n", name);
 	return 0;
 }
+
+/* uleb() reads an unsigned LEB128 number at *P (before END); moves *P. */
+static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	int shift = 0;
+
+	*v = 0;
+	while (*p < end && shift < 64) {
+		uint8_t b = *(*p)++;
+
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+		shift += 7;
+	}
+	return -1;
+}
+
+/* cpu_arch() finds Tag_CPU_arch (6) in the "aeabi" attributes A (LEN
+ * bytes after the 'A' version byte). -1 when absent or malformed. */
+static int64_t cpu_arch(const uint8_t *a, size_t len, int big)
+{
+	const uint8_t *p = a, *end = a + len;
+
+	while (end - p >= 4) {
+		uint32_t sub = load32(p, big);
+		const uint8_t *next, *q, *vendor_end;
+
+		if (sub < 4 || sub > (size_t)(end - p))
+			return -1;
+		next = p + sub;
+		q = p + 4;
+		vendor_end = memchr(q, '\0', (size_t)(next - q));
+		if (!vendor_end)
+			return -1;
+		if (strcmp((const char *)q, "aeabi") == 0) {
+			q = vendor_end + 1;
+			/* Tag_File (1), its size, then tag/value pairs. */
+			if (next - q < 5 || q[0] != 1)
+				return -1;
+			q += 5;
+			while (q < next) {
+				uint64_t tag, v;
+
+				if (uleb(&q, next, &tag) < 0)
+					return -1;
+				if (tag == 4 || tag == 5 || tag == 67 ||
+				    (tag > 32 && tag % 2)) {
+					const uint8_t *z = memchr(q, '\0',
+					                          (size_t)(next - q));
+					if (!z)
+						return -1;
+					q = z + 1;
+					continue;
+				}
+				if (uleb(&q, next, &v) < 0)
+					return -1;
+				if (tag == 6)
+					return (int64_t)v;
+				if (tag == 32) { /* compatibility: flag, name */
+					const uint8_t *z = memchr(q, '\0',
+					                          (size_t)(next - q));
+					if (!z)
+						return -1;
+					q = z + 1;
+				}
+			}
+		}
+		p = next;
+	}
+	return -1;
+}
+
+int elf_arm_variant(int fd, const char *name, const struct elf_info *info,
+                    const char **variant)
+{
+	struct elf_shdr sh;
+	uint8_t *a;
+	int64_t arch = -1;
+	unsigned i;
+
+	*variant = NULL;
+	for (i = 0; i < info->shnum && arch < 0; i++) {
+		if (read_shdr(fd, name, info, i, &sh) < 0)
+			return -1;
+		if (sh.type != 0x70000003 || sh.size < 2 || sh.size > 65536)
+			continue; /* SHT_ARM_ATTRIBUTES */
+		a = util_xmalloc((size_t)sh.size);
+		if (util_pread_full(fd, a, (size_t)sh.size, sh.offset, name) < 0) {
+			free(a);
+			return -1;
+		}
+		if (a[0] == 'A')
+			arch = cpu_arch(a + 1, (size_t)sh.size - 1, info->big);
+		free(a);
+	}
+	if (arch >= 3 && arch <= 5)
+		*variant = "v5";
+	else if (arch >= 6 && arch <= 9)
+		*variant = "v6";
+	else if (arch == 10)
+		*variant = "v7";
+	else if (arch == 14)
+		*variant = "v8";
+	if (*variant)
+		return 0;
+	if (arch < 0)
+		return util_error("%s: a 32-bit ARM program whose ARM version "
+		                  "(v6, v7) cannot be told: it has no "
+		                  ".ARM.attributes with Tag_CPU_arch (keep its "
+		                  "section headers: do not strip it)", name);
+	return util_error("%s: built for ARM architecture %lld (Tag_CPU_arch), "
+	                  "which no Linux container platform (arm/v5, v6, v7, "
+	                  "v8) names", name, (long long)arch);
+}

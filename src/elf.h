@@ -83,6 +83,12 @@ int elf_object_defines(int fd, const char *name, const struct elf_info *info,
  * (.data, .bss)? 1 or 0, or -1 after a message naming NAME. */
 int elf_object_writable(int fd, const char *name, const struct elf_info *info);
 
+/* The platform variant of the 32-bit ARM program FD ("v5", "v6", "v7",
+ * "v8"), from Tag_CPU_arch in its .ARM.attributes section. 0, or -1 after
+ * a message naming NAME when it cannot be told. */
+int elf_arm_variant(int fd, const char *name, const struct elf_info *info,
+                    const char **variant);
+
 /* Refuse a PT_LOAD segment that is both writable and executable (W^X), or
  * a PT_GNU_STACK that asks for an executable stack; without QUIET, warn
  * when there is no PT_GNU_STACK (the kernel then decides). 0, or -1 after

@@ -71,6 +71,16 @@ static int skipped(const struct layer *l, const struct stat *st)
 	return 0;
 }
 
+uint64_t layer_bytes(const struct layer *l)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		n += l->v[i].type == TAR_FILE ? l->v[i].size : 0;
+	return n;
+}
+
 int layer_path_ok(const char *path)
 {
 	const char *p;

@@ -66,6 +66,9 @@ int layer_add_file(struct layer *l, size_t origin, const char *path,
 int layer_add_tree(struct layer *l, size_t origin, const char *src,
                    const char *dest);
 
+/* The bytes of the regular files in L (what writing it mostly reads). */
+uint64_t layer_bytes(const struct layer *l);
+
 /* Is PATH absolute, free of "." and ".." parts and of empty parts? */
 int layer_path_ok(const char *path);
 

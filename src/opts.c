@@ -21,10 +21,12 @@
 void opts_help(FILE *f)
 {
 	fputs(
-"usage: tinyimg build [options] INPUT -o OUTPUT.tar\n"
+"usage: tinyimg build [options] INPUT... -o OUTPUT.tar\n"
+"       tinyimg build [options] --base TARBALL -o OUTPUT.tar\n"
 "\n"
 "INPUT is nasm assembly source, an ELF relocatable object (.o) or a static\n"
-"ELF executable; tinyimg tells them apart by content.\n"
+"ELF executable; tinyimg tells them apart by content. Several INPUTs, one\n"
+"per platform, make one multi-platform image.\n"
 "\n"
 "Output:\n"
 "  -o, --output FILE      write the image tarball to FILE (required);\n"
@@ -40,6 +42,9 @@ void opts_help(FILE *f)
 "  -a, --arch ARCH        386 or amd64: what assembly is built for (default:\n"
 "                         386, or amd64 for source that says BITS 64); for\n"
 "                         ELF input it must match the file\n"
+"      --base TARBALL     put the program on this image (any tarball inspect\n"
+"                         reads); with no INPUT, add --add files to its\n"
+"                         images, keeping their entrypoint and cmd\n"
 "  -I, --include DIR      where nasm also looks for %include and incbin\n"
 "                         files, after the source's own folder (repeat)\n"
 "      --strip            super strip a prebuilt executable too\n"
@@ -84,7 +89,8 @@ int opts_usage_error(const char *fmt, ...)
 
 void opts_free(struct opts *o)
 {
-	free(o->input);
+	image_list_free(&o->inputs);
+	free(o->base);
 	free(o->output);
 	free(o->arch);
 	free(o->path);
@@ -135,23 +141,6 @@ static int parse_command(const char *opt, const char *text,
 	return 0;
 }
 
-/* set_keyed() adds ITEM to L, replacing an earlier one with the same key
- * (the part before '=', or the whole ITEM). Takes over ITEM. */
-static void set_keyed(struct image_list *l, char *item)
-{
-	size_t key = strcspn(item, "="), i;
-
-	for (i = 0; i < l->n; i++) {
-		if (strncmp(l->v[i], item, key) == 0 &&
-		    (l->v[i][key] == '=' || l->v[i][key] == '\0')) {
-			free(l->v[i]);
-			l->v[i] = item;
-			return;
-		}
-	}
-	image_list_push(l, item);
-}
-
 /* parse_pair() checks KEY=VALUE for --env and --label. */
 static int parse_pair(const char *opt, const char *text, struct image_list *l)
 {
@@ -160,7 +149,7 @@ static int parse_pair(const char *opt, const char *text, struct image_list *l)
 	if (!eq || eq == text)
 		return opts_usage_error("%s '%s': expected KEY=VALUE with a "
 		                        "non-empty KEY", opt, text);
-	set_keyed(l, util_xstrdup(text));
+	image_list_set_keyed(l, util_xstrdup(text));
 	return 0;
 }
 
@@ -181,7 +170,7 @@ static int parse_port(const char *text, struct image_list *l)
 	if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
 		return opts_usage_error("--expose '%s': the protocol must be tcp, "
 		                        "udp or sctp", text);
-	set_keyed(l, util_xasprintf("%lu/%s", port, proto));
+	image_list_set_keyed(l, util_xasprintf("%lu/%s", port, proto));
 	return 0;
 }
 
@@ -388,21 +377,25 @@ static int parse_format(const char *text, enum image_format *f)
 	return 0;
 }
 
-/* parse_arch() accepts 386 and amd64 and their common aliases. */
+/* parse_arch() accepts the architectures tinyimg knows and common
+ * aliases; assembly is built for 386 and amd64 only. */
 static int parse_arch(const char *text, char **out)
 {
-	const char *name = NULL;
+	static const char *const names[][2] = {
+		{ "386", "386" }, { "i386", "386" }, { "x86", "386" },
+		{ "amd64", "amd64" }, { "x86_64", "amd64" }, { "x86-64", "amd64" },
+		{ "arm64", "arm64" }, { "aarch64", "arm64" }, { "arm", "arm" },
+		{ "ppc64le", "ppc64le" }, { "riscv64", "riscv64" },
+		{ "s390x", "s390x" },
+	};
+	size_t i;
 
-	if (!strcmp(text, "386") || !strcmp(text, "i386") || !strcmp(text, "x86"))
-		name = "386";
-	else if (!strcmp(text, "amd64") || !strcmp(text, "x86_64") ||
-	         !strcmp(text, "x86-64"))
-		name = "amd64";
-	if (!name)
-		return opts_usage_error("--arch '%s': expected 386 or amd64", text);
-	free(*out);
-	*out = util_xstrdup(name);
-	return 0;
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(text, names[i][0]) == 0)
+			return replace(out, names[i][1]);
+	return opts_usage_error("--arch '%s': expected 386 or amd64 (for "
+	                        "assembly), or arm64, arm, ppc64le, riscv64, "
+	                        "s390x (to check an ELF input)", text);
 }
 
 /* parse_include() checks that DIR is a folder and keeps it as an absolute
@@ -427,7 +420,7 @@ static int parse_include(const char *dir, struct image_list *l)
 }
 
 enum {
-	OPT_STRIP = 256, OPT_NO_RWX, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
+	OPT_STRIP = 256, OPT_NO_RWX, OPT_BASE, OPT_PATH, OPT_ENTRYPOINT, OPT_CMD, OPT_EXPOSE,
 	OPT_STOP_SIGNAL, OPT_ADD, OPT_CREATED, OPT_FORMAT,
 };
 
@@ -447,6 +440,11 @@ static int one_option(int c, const char *arg, struct opts *o)
 	case 'I': return parse_include(arg, &o->includes);
 	case OPT_STRIP: o->strip = 1; return 0;
 	case OPT_NO_RWX: o->no_rwx = 1; return 0;
+	case OPT_BASE:
+		if (!*arg)
+			return opts_usage_error("--base '': name an image "
+			                        "tarball");
+		return replace(&o->base, arg);
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case OPT_PATH:
@@ -478,15 +476,16 @@ static int one_option(int c, const char *arg, struct opts *o)
 	return OPTS_USAGE;
 }
 
-/* check_positionals() takes the one input file. */
+/* check_positionals() takes the input files: one image per platform; none
+ * with --base adds files to the base's images. */
 static int check_positionals(int argc, char **argv, struct opts *o)
 {
-	if (optind >= argc)
+	int i;
+
+	if (optind >= argc && !o->base)
 		return opts_usage_error("no input file given");
-	if (optind + 1 < argc)
-		return opts_usage_error("one input file at a time; '%s' is one too "
-		                        "many", argv[optind + 1]);
-	o->input = util_xstrdup(argv[optind]);
+	for (i = optind; i < argc; i++)
+		image_list_push(&o->inputs, util_xstrdup(argv[i]));
 	if (!o->output)
 		return opts_usage_error("no output given: add -o OUTPUT.tar");
 	if (!*o->output)
@@ -511,6 +510,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		{ "include", required_argument, NULL, 'I' },
 		{ "strip", no_argument, NULL, OPT_STRIP },
 		{ "no-rwx", no_argument, NULL, OPT_NO_RWX },
+		{ "base", required_argument, NULL, OPT_BASE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },

@@ -18,7 +18,9 @@ enum {
 
 /* What the user asked for. Every string is a heap copy owned here. */
 struct opts {
-	char *input, *output;
+	struct image_list inputs; /* INPUT...: one image per platform */
+	char *output;
+	char *base;        /* --base TARBALL, or NULL */
 	struct image_list tags;
 	char *arch;        /* --arch, or NULL */
 	struct image_list includes; /* -I folders for nasm, made absolute */

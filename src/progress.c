@@ -3,6 +3,7 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +19,11 @@ static double now(void)
 void progress_init(struct progress *p, const char *what, uint64_t total,
                    int want)
 {
+	const char *after = getenv("TINYIMG_PROGRESS_AFTER");
+
 	memset(p, 0, sizeof *p);
 	p->enabled = want && isatty(STDERR_FILENO);
+	p->after = after && *after ? strtod(after, NULL) : 1.0;
 	p->what = what;
 	p->total = total;
 	if (p->enabled)
@@ -40,10 +44,10 @@ void progress_add(struct progress *p, uint64_t n)
 	if (!p->enabled)
 		return;
 	t = now();
-	if (t - p->start < 1.0 || t - p->last < 0.1)
+	if (t - p->start < p->after || (p->shown && t - p->last < 0.1))
 		return;
 	p->last = t;
-	rate = mib(p->done) / (t - p->start);
+	rate = t > p->start ? mib(p->done) / (t - p->start) : 0;
 	if (p->total)
 		fprintf(stderr, "\rtinyimg: %s: %.0f of %.0f MiB (%.0f%%), "
 		        "%.0f MiB/s\033[K", p->what, mib(p->done), mib(p->total),

@@ -1,6 +1,7 @@
 /* progress: one self-overwriting line on standard error for long work:
  * bytes done, the total when known, and the rate. Shown only on a terminal,
- * only once the work has run about a second, at most ten times a second. */
+ * only once the work has run a second (TINYIMG_PROGRESS_AFTER seconds, for
+ * tests), at most ten times a second. */
 #ifndef TINYIMG_PROGRESS_H
 #define TINYIMG_PROGRESS_H
 
@@ -11,7 +12,7 @@ struct progress {
 	const char *what; /* "reading base.tar" */
 	uint64_t total;   /* 0 when unknown */
 	uint64_t done;
-	double start, last;
+	double start, last, after;
 	int shown;        /* a line is on the screen */
 };
 

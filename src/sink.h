@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "progress.h"
 #include "sha256.h"
 
 enum {
@@ -18,6 +19,7 @@ struct sink {
 	int mode;       /* SINK_HASH and/or SINK_WRITE */
 	uint64_t bytes; /* passed so far */
 	struct sha256 sha;
+	struct progress *progress; /* told of every byte, or NULL */
 };
 
 /* Start a sink that writes to FD and hashes. */
@@ -35,6 +37,11 @@ int sink_write(struct sink *s, const void *buf, size_t len);
  * A sink that only writes copies inside the kernel (copy_file_range,
  * sendfile) where it can. */
 int sink_copy_fd(struct sink *s, int fd, const char *from, uint64_t size);
+
+/* Pass SIZE bytes of FD starting at OFFSET (a blob inside a tarball),
+ * leaving FD's position alone. 0, or -1 after a message naming FROM. */
+int sink_copy_range(struct sink *s, int fd, uint64_t offset, uint64_t size,
+                    const char *from);
 
 /* The digest of everything passed, as lowercase hex; ends the hash. */
 void sink_hex(struct sink *s, char hex[SHA256_HEX_SIZE]);

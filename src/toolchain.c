@@ -261,10 +261,6 @@ static int write_script(const char *path, const struct toolchain_arch *arch,
 	char *text = script_text(arch, l);
 	int fd, r;
 
-	if (cleanup_add(path) < 0) {
-		free(text);
-		return -1;
-	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		free(text);
@@ -278,22 +274,21 @@ static int write_script(const char *path, const struct toolchain_arch *arch,
 }
 
 int toolchain_link(const char *object, const char *input,
-                   const struct toolchain_arch *arch, const char *workdir,
+                   const struct toolchain_arch *arch, const char *script,
                    const char *program, const struct toolchain_layout *l,
                    int verbose)
 {
-	char *script = util_xasprintf("%s/link.ld", workdir);
 	char *obj = safe_arg(object);
 	char *ld[] = { "ld", "-m", (char *)arch->ld_emulation, "-static",
 		       "-nostdlib", "--build-id=none", "--no-warn-rwx-segments",
-		       "--strip-all", "-T", script, "-o", (char *)program, obj,
+		       "--strip-all", "-T", (char *)script, "-o", (char *)program,
+		       obj,
 		       NULL };
 	int r;
 
 	r = write_script(script, arch, l);
 	if (r == 0)
 		r = run_tool(ld, NULL, input, "binutils", verbose);
-	free(script);
 	free(obj);
 	return r;
 }

@@ -60,11 +60,12 @@ struct toolchain_layout {
 };
 
 /* Link OBJECT (made from INPUT, named in messages) into the executable
- * PROGRAM with tinyimg's linker script for L, written into WORKDIR. ld
+ * PROGRAM with tinyimg's linker script for L, written to the new file
+ * SCRIPT (registered for cleanup by the caller). ld
  * strips symbols itself and the script drops .comment, so no separate
  * strip run is needed. 0, or -1 after a message. */
 int toolchain_link(const char *object, const char *input,
-                   const struct toolchain_arch *arch, const char *workdir,
+                   const struct toolchain_arch *arch, const char *script,
                    const char *program, const struct toolchain_layout *l,
                    int verbose);
 

@@ -344,6 +344,28 @@ _td_hello32_asm() {
 	EOF
 }
 
+# binfmt_qemu_ensure ARCH: make sure the kernel runs static ELF programs of
+# ARCH (aarch64, arm, ...) through qemu-ARCH-static with flag F, so that
+# containers find the interpreter: enable the entry when there is one, else
+# register the one Debian's qemu-user-static ships in /usr/lib/binfmt.d.
+binfmt_qemu_ensure() {
+	local dir=/proc/sys/fs/binfmt_misc conf=/usr/lib/binfmt.d/qemu-$1.conf
+	if [ -e "$dir/qemu-$1" ]; then
+		_td_binfmt_enable "$dir/qemu-$1"
+		return
+	fi
+	if [ ! -r "$conf" ]; then
+		_td_say "binfmt: no $conf (apt-get install qemu-user-static)"
+		return 1
+	fi
+	_td_binfmt_mount "$dir" || return 1
+	[ -e "$dir/qemu-$1" ] && { _td_binfmt_enable "$dir/qemu-$1"; return; }
+	_td_need_root "registering qemu-$1 with binfmt_misc" || return 1
+	tr -d '\n' <"$conf" >"$dir/register" && return 0
+	_td_say "binfmt: the kernel refused the qemu-$1 entry"
+	return 1
+}
+
 # ---- dockerd (and its containerd) ----
 
 # dockerd_start: start a private dockerd, which starts its own containerd; export

@@ -78,3 +78,12 @@ fsize() {
 mktemp_dir() {
 	mktemp -d "${TINYIMG_SCRATCH:-${TMPDIR:-/tmp}}/t.XXXXXX"
 }
+
+# fact TAR EXPR: a fact of TAR from tinyimg inspect --json, by the Python
+# expression EXPR over the document d (d["images"][0]["tags"], ...).
+fact() {
+	"$TINYIMG" inspect --json "$1" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$2"
+}

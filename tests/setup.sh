@@ -15,6 +15,7 @@ packages=(
 	python3-jsonschema golang-github-opencontainers-image-spec-dev  # the OCI schemas
 	qemu-user-static                   # 386 programs on kernels without ia32
 	clang libclang-rt-14-dev           # libFuzzer and the sanitizers' runtime
+	binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf curl  # other platforms, the registry API
 )
 
 if [ "$(id -u)" != 0 ]; then

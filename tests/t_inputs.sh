@@ -446,3 +446,21 @@ refuse "--no-rwx on a prebuilt program with a writable code segment" 1 \
 "$TINYIMG" build --no-rwx "$ASM/handmade.asm" -o "$W/ok.tar" 2>"$W/err"
 check "--no-rwx on a hand-made program without PT_GNU_STACK: built, with a warning" "0 yes" \
 	"$? $(grep -q 'has no PT_GNU_STACK' "$W/err" && echo yes)"
+
+# --- the progress line: on a terminal only, never with -q --------------------------
+if have script && [ -f "$W/static" ]; then
+	cp "$W/static" "$W/prog20"
+	head -c 20M /dev/zero >>"$W/prog20"
+	script -qec "TINYIMG_PROGRESS_AFTER=0 '$TINYIMG' build '$W/prog20' -o '$W/p.tar'" /dev/null >"$W/tty.txt" 2>&1
+	check "on a terminal, long work shows one self-overwriting progress line" "yes yes" \
+		"$(grep -q $'\rtinyimg: hashing: [0-9]* of [0-9]* MiB' "$W/tty.txt" && echo yes) $(grep -q $'\rtinyimg: writing:' "$W/tty.txt" && echo yes)"
+	script -qec "TINYIMG_PROGRESS_AFTER=0 '$TINYIMG' inspect -q '$W/p.tar'; TINYIMG_PROGRESS_AFTER=0 '$TINYIMG' inspect '$W/p.tar' >/dev/null" /dev/null >"$W/tty2.txt" 2>&1
+	check "...inspect shows it too, and -q hides it" "1" \
+		"$(grep -c $'\rtinyimg: reading:' "$W/tty2.txt")"
+	TINYIMG_PROGRESS_AFTER=0 "$TINYIMG" build "$W/prog20" -o "$W/p.tar" 2>"$W/notty.txt"
+	check "...and nothing when standard error is not a terminal" "0" "$(grep -c 'hashing' "$W/notty.txt")"
+	script -qec "TINYIMG_PROGRESS_AFTER=0 '$TINYIMG' build -q '$W/prog20' -o '$W/p.tar'" /dev/null >"$W/tty3.txt" 2>&1
+	check "...nor with -q" "" "$(cat "$W/tty3.txt")"
+else
+	skip "the progress line" "needs script (bsdutils) and gcc -static"
+fi

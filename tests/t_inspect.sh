@@ -8,15 +8,6 @@ ASM=$TOP/asm
 MK="python3 $TOP/tests/mkimages.py"
 VALIDATE="python3 $TOP/tests/validate.py"
 
-# inspect_json TAR FIELD...: a fact from tinyimg inspect --json, by a Python
-# expression over the document d (for example d["images"][0]["tags"]).
-fact() {
-	"$TINYIMG" inspect --json "$1" 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2"
-}
-
 # limited NAME TAR: inspect TAR within 10 s and 1 GiB of memory; leaves the
 # exit status in $st, stdout in $W/out, time and peak KiB in $W/time. Under
 # the sanitizers (TINYIMG_SANITIZED=1), which reserve terabytes of address
