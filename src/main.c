@@ -1,9 +1,14 @@
 /* main: tinyimg's command line, one function per verb. */
+#define _POSIX_C_SOURCE 200809L /* pread */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build.h"
+#include "cleanup.h"
 #include "inspect.h"
+#include "spawn.h"
 #include "util.h"
 
 #define TINYIMG_VERSION "0.1.0"
@@ -60,6 +65,91 @@ static int finish(int status)
 	return status;
 }
 
+/* An external program tinyimg runs, for --version: its name, the option
+ * that makes it print its version, and the Debian package that has it. */
+struct tool {
+	const char *name, *flag, *package;
+};
+
+/* first_line() runs ARGV with its standard output in the file FD (emptied
+ * first; -1 when there is none) and copies the first line of that output
+ * into LINE, LEN bytes at most with the NUL. Returns ARGV[0]'s exit status,
+ * or a negative value (SPAWN_*, or -1 without FD). */
+static int first_line(char *const argv[], int fd, char *line, size_t len)
+{
+	ssize_t n = 0;
+	int status = -1;
+
+	if (fd >= 0 && ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0) {
+		status = spawn_run_to(argv, fd);
+		n = pread(fd, line, len - 1, 0);
+	}
+	line[n > 0 ? (size_t)n : 0] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	return status;
+}
+
+/* tool_version() prints where T is found through PATH, as tinyimg finds it
+ * to run it, and T's own version line, captured in the file FD (or -1);
+ * or that T is missing and which package has it. */
+static void tool_version(const struct tool *t, int fd)
+{
+	char *argv[] = { (char *)t->name, (char *)t->flag, NULL };
+	char *path = spawn_find(t->name), *where;
+	char line[256];
+	int status;
+
+	if (!path) {
+		printf("%s: not found in PATH (install the %s package)\n",
+		       t->name, t->package);
+		return;
+	}
+	status = first_line(argv, fd, line, sizeof line);
+	where = util_escape(path);
+	if (status == 0 && line[0]) {
+		char *v = util_escape(line);
+
+		printf("%s: %s (%s)\n", t->name, where, v);
+		free(v);
+	} else if (status > 0) {
+		printf("%s: %s (version unknown: '%s %s' exited with status "
+		       "%d)\n", t->name, where, t->name, t->flag, status);
+	} else {
+		printf("%s: %s (version unknown)\n", t->name, where);
+	}
+	free(where);
+	free(path);
+}
+
+/* version() prints tinyimg's version, then the tools it would run, their
+ * version lines captured in one temporary file under TMPDIR. */
+static int version(void)
+{
+	static const struct tool tools[] = {
+		{ "nasm", "-v", "nasm" },
+		{ "ld", "--version", "binutils" },
+		{ "objdump", "--version", "binutils" },
+	};
+	const char *tmp = getenv("TMPDIR");
+	char *name = util_xasprintf("%s/tinyimg-XXXXXX",
+	                            tmp && *tmp ? tmp : "/tmp");
+	size_t i;
+	int fd;
+
+	cleanup_install();
+	printf("tinyimg %s\n", TINYIMG_VERSION);
+	fd = cleanup_mktemp(name, 0);
+	for (i = 0; i < sizeof tools / sizeof *tools; i++)
+		tool_version(&tools[i], fd);
+	if (fd >= 0) {
+		close(fd);
+		unlink(name);
+		cleanup_forget(name);
+	}
+	free(name);
+	return 0;
+}
+
 /* run() dispatches ARGV to the verb's function; returns the exit status. */
 static int run(int argc, char **argv)
 {
@@ -79,10 +169,8 @@ static int run(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(verb, "--version") == 0 || strcmp(verb, "-V") == 0) {
-		printf("tinyimg %s\n", TINYIMG_VERSION);
-		return 0;
-	}
+	if (strcmp(verb, "--version") == 0 || strcmp(verb, "-V") == 0)
+		return version();
 	fprintf(stderr, "tinyimg: unknown command '%s'\n"
 	                "tinyimg: try 'tinyimg --help'\n", verb);
 	return 2;
