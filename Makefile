@@ -1,6 +1,8 @@
 # tinyimg: a container image tarball from assembly, with no daemon.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CC ?= cc
 CFLAGS ?= -O2
 # Always on, whatever CFLAGS the user gives:
@@ -54,12 +56,18 @@ bench: tinyimg
 test: tinyimg units
 	bash tests/run.sh
 
+# The program, its man page and its bash completion; DESTDIR stages them.
 install: tinyimg
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 tinyimg $(DESTDIR)$(BINDIR)/tinyimg
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" \
+		"$(DESTDIR)$(BASHCOMPDIR)"
+	install -m 0755 tinyimg "$(DESTDIR)$(BINDIR)/tinyimg"
+	install -m 0644 src/tinyimg.1 "$(DESTDIR)$(MANDIR)/man1/tinyimg.1"
+	install -m 0644 src/tinyimg.bash "$(DESTDIR)$(BASHCOMPDIR)/tinyimg"
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tinyimg
+	rm -f "$(DESTDIR)$(BINDIR)/tinyimg" \
+		"$(DESTDIR)$(MANDIR)/man1/tinyimg.1" \
+		"$(DESTDIR)$(BASHCOMPDIR)/tinyimg"
 
 clean:
 	rm -f tinyimg tinyimg-san src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)

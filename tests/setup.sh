@@ -16,6 +16,7 @@ packages=(
 	qemu-user-static                   # 386 programs on kernels without ia32
 	clang libclang-rt-14-dev           # libFuzzer and the sanitizers' runtime
 	binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf curl  # other platforms, the registry API
+	groff-base man-db mandoc           # the man page: groff -ww, man -l, mandoc -T lint
 )
 
 if [ "$(id -u)" != 0 ]; then
