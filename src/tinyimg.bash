@@ -11,7 +11,8 @@ _tinyimg()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]-} prev= opt= verb=${COMP_WORDS[1]-}
 	local build_opts='-o --output -t --tag --format -q --quiet -v --verbose
-		-a --arch -I --include --strip --path --add --entrypoint --cmd
+		-a --arch -I --include --base --strip --no-rwx --path --add
+		--entrypoint --cmd
 		-e --env -l --label --expose -w --workdir -u --user --stop-signal
 		--created -h --help'
 	local inspect_opts='--json --bytes --files --platform -q --quiet
@@ -70,7 +71,8 @@ _tinyimg()
 		COMPREPLY=($(compgen -W 'both docker oci' -- "$cur"))
 		return 0 ;;
 	build:-a|build:--arch)
-		COMPREPLY=($(compgen -W '386 amd64' -- "$cur"))
+		COMPREPLY=($(compgen -W '386 amd64 arm64 arm ppc64le riscv64 s390x' \
+			-- "$cur"))
 		return 0 ;;
 	build:--stop-signal)
 		# Any case, with or without SIG, as tinyimg takes them.
@@ -86,7 +88,7 @@ _tinyimg()
 		return 0 ;;
 	build:-I|build:--include)
 		files=d ;;
-	build:-o|build:--output|build:--add)
+	build:-o|build:--output|build:--add|build:--base)
 		;;
 	build:-t|build:--tag|build:--path|build:--entrypoint|build:--cmd|\
 	build:-e|build:--env|build:-l|build:--label|build:--expose|\

@@ -141,10 +141,19 @@ docker
 oci" "$(complete_words tinyimg build --format =)"
 check "completion: 'tinyimg build --format=o' gives oci" "oci" \
 	"$(complete_words tinyimg build --format = o)"
-check "completion: 'tinyimg build --arch ' offers 386 amd64" "386
-amd64" "$(complete_words tinyimg build --arch '')"
-check "completion: 'tinyimg build -a a' gives amd64" "amd64" \
-	"$(complete_words tinyimg build -a a)"
+check "completion: 'tinyimg build --arch ' offers every architecture tinyimg knows" "386
+amd64
+arm
+arm64
+ppc64le
+riscv64
+s390x" "$(complete_words tinyimg build --arch '')"
+check "completion: 'tinyimg build -a am' gives amd64" "amd64" \
+	"$(complete_words tinyimg build -a am)"
+mkdir -p "$W/comp-base"
+: >"$W/comp-base/base.tar"
+check "completion: '--base ' completes file names" "$W/comp-base/base.tar" \
+	"$(complete_words tinyimg build --base "$W/comp-base/b")"
 check "completion: '--stop-signal SIGT' offers the SIGT signals" "SIGTERM
 SIGTRAP
 SIGTSTP
