@@ -214,6 +214,17 @@ check "no INPUT: files added to the base, its entrypoint and cmd kept" \
 check "...our /etc/motd replaces the base's (the union file system)" "added by tinyimg" \
 	"$(drun bb:plus cat /etc/motd)"
 
+# Words with quotes, split as a shell splits them, reach docker as words.
+"${BUILD[@]}" --base "$W/b-tinyimg.tar" --entrypoint /bin/busybox \
+	--cmd 'sh -c "echo hi; echo \"quoted\" \$HOME"' -t bb:words -o "$W/words.tar"
+"$DOCKER" load -i "$W/words.tar" >/dev/null
+check "--cmd 'sh -c \"echo hi; ...\"': one word per shell word, seen by docker" \
+	'["/bin/busybox"] ["sh","-c","echo hi; echo \"quoted\" $HOME"]' \
+	"$(dinspect bb:words '{{json .Config.Entrypoint}} {{json .Config.Cmd}}')"
+check "...and the busybox shell runs them (\$HOME expanded by sh, not by tinyimg)" \
+	'hi
+quoted /' "$(drun bb:words)"
+
 # A base with problems is refused with the report; nothing is written.
 $MK corrupt blob-bytes "$W/b-tinyimg.tar" "$W/b-bad.tar" >/dev/null
 "$TINYIMG" build -q "$ASM/hello64.asm" --base "$W/b-bad.tar" -o "$W/bad.tar" 2>"$W/err"
