@@ -1317,7 +1317,11 @@ void archive_free(struct archive *ar)
 	free(ar->docs);
 	if (ar->own_fd && ar->fd >= 0)
 		close(ar->fd);
-	free(ar->spool); /* the file itself goes with cleanup */
+	if (ar->spool) {
+		unlink(ar->spool);
+		cleanup_forget(ar->spool);
+		free(ar->spool);
+	}
 	report_free(&ar->report);
 	memset(ar, 0, sizeof *ar);
 	ar->fd = -1;

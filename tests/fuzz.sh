@@ -23,12 +23,15 @@ for src in "$TOP"/tests/fuzz/fuzz_*.c; do
 	seeds=$TOP/tests/fuzz/corpus/${name#fuzz_}
 	work=$(mktemp -d "${TINYIMG_SCRATCH:-${TMPDIR:-/tmp}}/fuzz.XXXXXX")
 	log=$work/log
-	# New inputs go to $work (the seed corpus stays as committed).
-	if "$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
-		-artifact_prefix="$TOP/tests/fuzz/crashes/$name-" \
-		-print_final_stats=1 "$work" "$seeds" >"$log" 2>&1; then
+	mkdir -p "$work/corpus" "$work/tmp"
+	# New inputs go to $work/corpus (the seed corpus stays as committed);
+# TMPDIR is $work/tmp, which must be empty afterwards.
+	if TMPDIR=$work/tmp "$t" -max_total_time="$seconds" -timeout=10 \
+		-rss_limit_mb=1024 -artifact_prefix="$TOP/tests/fuzz/crashes/$name-" \
+		-print_final_stats=1 "$work/corpus" "$seeds" >"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		pass "fuzz: $name ran ${seconds}s, ${runs:-?} inputs, no finding"
+		check "fuzz: $name left nothing in TMPDIR" "" "$(ls -A "$work/tmp")"
 	else
 		fail "fuzz: $name found a problem" "$(grep -m1 -E 'ERROR|SUMMARY|runtime error' "$log")" \
 			"artifact in tests/fuzz/crashes/; log: $(tail -n 5 "$log")"
