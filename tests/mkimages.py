@@ -12,6 +12,10 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
         SRC with one defect (see KINDS below); prints the text inspect must say.
     mkimages.py bomb OUT.tar
         a valid image whose gzip layer inflates to 1 GiB of zeros from ~1 MB.
+    mkimages.py gzimage LAYER.tar OUT.tar
+        a valid image whose one layer is LAYER.tar compressed by `gzip -6 -n`,
+        in both views (OCI index.json and docker manifest.json): for the
+        benchmark of tinyimg inspect on real binaries.
 """
 import gzip
 import hashlib
@@ -315,10 +319,18 @@ def bomb(out):
     h.update(tail)
     parts.append(comp.flush())
     layer = b"".join(parts)
+    write(out, gz_image(layer, h.hexdigest(), "/zeros", "bomb") +
+          [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')])
+
+
+def gz_image(layer, diff_id, entrypoint, name):
+    """The blobs and index.json of a linux/amd64 image NAME:latest whose one
+    layer is the gzip blob LAYER, a tar that hashes to DIFF_ID (hex), run
+    as ENTRYPOINT: [(member name, bytes)], the config first."""
     config = dumps({"architecture": "amd64", "os": "linux",
-                    "config": {"Entrypoint": ["/zeros"]},
+                    "config": {"Entrypoint": [entrypoint]},
                     "rootfs": {"type": "layers",
-                               "diff_ids": ["sha256:" + h.hexdigest()]}})
+                               "diff_ids": ["sha256:" + diff_id]}})
     manifest = dumps({"schemaVersion": 2, "mediaType": MT_MANIFEST,
                       "config": {"mediaType": MT_CONFIG,
                                  "digest": "sha256:" + sha(config),
@@ -330,12 +342,27 @@ def bomb(out):
     index = dumps({"schemaVersion": 2, "mediaType": MT_INDEX, "manifests": [
         {"mediaType": MT_MANIFEST, "digest": "sha256:" + sha(manifest),
          "size": len(manifest), "annotations": {
-             "io.containerd.image.name": "docker.io/library/bomb:latest",
+             "io.containerd.image.name": "docker.io/library/%s:latest" % name,
              "org.opencontainers.image.ref.name": "latest"}}]})
-    write(out, [("blobs/sha256/" + sha(d), d) for d in
-                (config, layer, manifest)] +
-          [("index.json", index),
-           ("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')])
+    return [("blobs/sha256/" + sha(d), d) for d in
+            (config, layer, manifest)] + [("index.json", index)]
+
+
+def gzimage(layer_path, out):
+    """A valid image around the tar LAYER_PATH as one `gzip -6 -n` layer,
+    with the OCI view (index.json, oci-layout) and the docker save view
+    (manifest.json); only the compressed layer is held in memory."""
+    h = hashlib.sha256()
+    with open(layer_path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    layer = subprocess.run(["gzip", "-6", "-n", "-c", layer_path],
+                           capture_output=True, check=True).stdout
+    members = gz_image(layer, h.hexdigest(), "/usr/bin/true", "gzimage")
+    docker = dumps([{"Config": members[0][0], "RepoTags": ["gzimage:latest"],
+                     "Layers": ["blobs/sha256/" + sha(layer)]}])
+    write(out, members + [("manifest.json", docker),
+                          ("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')])
 
 
 def main():
@@ -346,6 +373,8 @@ def main():
         print(corrupt(args[1], args[2], args[3]))
     elif args[:1] == ["bomb"]:
         bomb(args[1])
+    elif args[:1] == ["gzimage"]:
+        gzimage(args[1], args[2])
     else:
         raise SystemExit(__doc__)
 
