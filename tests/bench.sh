@@ -39,6 +39,12 @@ daemons_init "$W"
 trap 'trap "" INT TERM; daemons_stop_all; rm -rf "$W"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+if ! printf 'int main(void){return 0;}\n' |
+	gcc -m32 -static -x c -o "$W/m32" - 2>/dev/null; then
+	echo "tests/bench.sh: gcc -m32 -static fails;" \
+		"apt-get install -y gcc-multilib" >&2
+	exit 1
+fi
 SUM=$W/summary.txt
 T=$TOP/tinyimg
 # Other work on the machine skews every figure: the load is part of the record.
