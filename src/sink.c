@@ -19,6 +19,7 @@ void sink_init_mode(struct sink *s, int fd, const char *name, int mode)
 	s->mode = mode;
 	s->bytes = 0;
 	s->progress = NULL;
+	s->no_copy_range = 0;
 	if (mode & SINK_HASH)
 		sha256_init(&s->sha);
 }
@@ -47,17 +48,19 @@ int sink_write(struct sink *s, const void *buf, size_t len)
 static ssize_t kernel_copy(struct sink *s, int in, off_t *off, uint64_t left)
 {
 	size_t n = left < (32u << 20) ? (size_t)left : 32u << 20;
-	ssize_t r = copy_file_range(in, off, s->fd, NULL, n, 0);
+	ssize_t r = s->no_copy_range ? -1
+	            : copy_file_range(in, off, s->fd, NULL, n, 0);
 
 	/* Start writing what was copied to disk now, so the final fsync
 	 * finds most of it done. */
 	if (r > 0)
 		sync_file_range(s->fd, (off64_t)(s->bytes), r,
 		                SYNC_FILE_RANGE_WRITE);
-	if (r >= 0 || (errno != EXDEV && errno != EINVAL &&
-	               errno != ENOSYS && errno != EOPNOTSUPP &&
-	               errno != EBADF))
+	if (r >= 0 || (!s->no_copy_range && errno != EXDEV &&
+	               errno != EINVAL && errno != ENOSYS &&
+	               errno != EOPNOTSUPP && errno != EBADF))
 		return r;
+	s->no_copy_range = 1; /* a pipe, another file system: sendfile */
 	return sendfile(s->fd, in, off, n);
 }
 

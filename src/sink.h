@@ -20,6 +20,7 @@ struct sink {
 	uint64_t bytes; /* passed so far */
 	struct sha256 sha;
 	struct progress *progress; /* told of every byte, or NULL */
+	int no_copy_range; /* copy_file_range refused this output once */
 };
 
 /* Start a sink that writes to FD and hashes. */
