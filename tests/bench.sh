@@ -341,7 +341,7 @@ rev=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?')
 git -C "$TOP" diff --quiet HEAD -- src 2>/dev/null || rev="$rev+changes"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 grep -qw sha_ni /proc/cpuinfo && cpu="$cpu, SHA-NI" || cpu="$cpu, no SHA-NI"
-summary "($(date -u '+%Y-%m-%d %H:%M UTC'), $("$T" --version) at $rev," \
+summary "($(date -u '+%Y-%m-%d %H:%M UTC'), $("$T" --version | head -n 1) at $rev," \
 	"$(nasm -v | cut -d' ' -f1-3), $(ld -v | head -n1)," \
 	"gcc $(gcc -dumpfullversion)," \
 	"Docker $docker_version, $(buildah --version | cut -d' ' -f1-3)," \
