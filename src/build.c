@@ -480,17 +480,25 @@ static int make_image(struct build *b, struct platform *p,
 	p->layers = util_xreallocarray(NULL, nbase + 1, sizeof *p->layers);
 	memset(p->layers, 0, (nbase + 1) * sizeof *p->layers);
 	base_layers(b, p, &n);
-	ours = &p->layers[n++];
-	ours->ours = &p->layer;
-	progress_init(&prog, "hashing", layer_bytes(&p->layer), !b->o->quiet);
-	r = image_hash_layer(ours, b->created, &prog);
-	progress_end(&prog);
-	if (r < 0)
-		return -1;
+	/* On a base, with no program and no files, only the config changes:
+	 * no layer, and the history says so. */
+	spec->empty_layer = p->base && !p->prog && p->layer.n == 0;
+	if (!spec->empty_layer) {
+		ours = &p->layers[n++];
+		ours->ours = &p->layer;
+		progress_init(&prog, "hashing", layer_bytes(&p->layer),
+		              !b->o->quiet);
+		r = image_hash_layer(ours, b->created, &prog);
+		progress_end(&prog);
+		if (r < 0)
+			return -1;
+	}
 	p->created_by = p->prog
 	        ? util_xasprintf("tinyimg build %s",
 	                         util_basename(p->prog->input))
-	        : util_xstrdup("tinyimg build: files added with --add");
+	        : util_xstrdup(spec->empty_layer
+	                       ? "tinyimg build: config only"
+	                       : "tinyimg build: files added with --add");
 	spec->arch = p->arch;
 	spec->variant = p->variant;
 	spec->created = b->created;
@@ -565,9 +573,13 @@ static void summary(const struct build *b, const struct image_result *res)
 	if (p->prog)
 		fprintf(stderr, "program %llu B, ",
 		        (unsigned long long)p->prog->size);
-	fprintf(stderr, "layer %llu B", (unsigned long long)
-	        one->layers[one->nlayers - 1].size);
-	if (one->nlayers > 1)
+	if (one->spec.empty_layer)
+		fprintf(stderr, "no layer added to %zu base layer%s",
+		        one->nlayers, one->nlayers == 1 ? "" : "s");
+	else
+		fprintf(stderr, "layer %llu B", (unsigned long long)
+		        one->layers[one->nlayers - 1].size);
+	if (!one->spec.empty_layer && one->nlayers > 1)
 		fprintf(stderr, " on %zu base layer%s", one->nlayers - 1,
 		        one->nlayers == 2 ? "" : "s");
 	fprintf(stderr, ", tarball %llu B, sha256:%.12s\n",

@@ -178,6 +178,10 @@ static void history(struct json *j, const struct image_spec *spec,
 	json_object_begin(j);
 	json_key_string(j, "created", created);
 	json_key_string(j, "created_by", spec->created_by);
+	if (spec->empty_layer) {
+		json_key(j, "empty_layer");
+		json_bool(j, 1);
+	}
 	json_object_end(j);
 	json_array_end(j);
 }

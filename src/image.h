@@ -41,6 +41,7 @@ struct image_spec {
 	const char *arch, *variant; /* "386"; "v7" or NULL */
 	uint64_t created;        /* seconds since the epoch */
 	const char *created_by;  /* history: how our layer was made */
+	int empty_layer;         /* we added no layer, only config */
 	struct image_list entrypoint, cmd, env, labels, ports;
 	int has_entrypoint;      /* Entrypoint written (possibly empty) */
 	int has_cmd;             /* Cmd written (possibly empty) */

@@ -342,7 +342,8 @@ static int dedupe(struct layer *l)
 
 int layer_finish(struct layer *l)
 {
-	qsort(l->v, l->n, sizeof *l->v, by_name);
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, by_name);
 	return dedupe(l);
 }
 

@@ -218,6 +218,8 @@ check "...our /etc/motd replaces the base's (the union file system)" "added by t
 "${BUILD[@]}" --base "$W/b-tinyimg.tar" --entrypoint /bin/busybox \
 	--cmd 'sh -c "echo hi; echo \"quoted\" \$HOME"' -t bb:words -o "$W/words.tar"
 "$DOCKER" load -i "$W/words.tar" >/dev/null
+check "no INPUT and no --add: only the config changes, no empty layer, history says so" \
+	"1 True" "$(fact "$W/words.tar" 'str(len(d["images"][0]["layers"])) + " " + str(d["images"][0]["config"]["history"][-1]["empty_layer"])')"
 check "--cmd 'sh -c \"echo hi; ...\"': one word per shell word, seen by docker" \
 	'["/bin/busybox"] ["sh","-c","echo hi; echo \"quoted\" $HOME"]' \
 	"$(dinspect bb:words '{{json .Config.Entrypoint}} {{json .Config.Cmd}}')"
