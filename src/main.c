@@ -15,14 +15,16 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: tinyimg build [options] INPUT -o OUTPUT.tar\n"
+	fputs("usage: tinyimg build [options] INPUT... -o OUTPUT.tar\n"
 	      "       tinyimg inspect [options] TARBALL\n"
 	      "       tinyimg help [build|inspect]\n"
 	      "       tinyimg --version\n"
 	      "\n"
 	      "Turns assembly source, an ELF object or a static Linux executable\n"
 	      "into a container image tarball that docker, podman, containerd,\n"
-	      "skopeo and umoci load. No daemon, no Dockerfile, no base image.\n"
+	      "skopeo and umoci load. No daemon, no Dockerfile, no base image\n"
+	      "(unless --base puts the program on one); several inputs make\n"
+	      "one image for every platform.\n"
 	      "\n"
 	      "  tinyimg build asm/hello.asm -o hello.tar\n"
 	      "  docker load < hello.tar && docker run --rm hello\n"
