@@ -27,6 +27,10 @@ enum {
 	NAME_MAX_KEPT = 4096,          /* bytes of a name or link kept */
 	LINK_HOPS = 16,                /* symbolic links followed in a row */
 	INDEX_DEPTH = 8,               /* image indexes nested in a row */
+	JSON_TOTAL_MAX = 64 << 20,     /* JSON bytes parsed in all */
+	VISITS_MAX = 100000,           /* descriptors followed in all */
+	TAGS_MAX = 1000,               /* tags kept per image */
+	NAMES_BYTES_MAX = 64 << 20,    /* bytes of layer names kept in all */
 };
 
 /* ---- the reading pass -------------------------------------------------- */
@@ -53,6 +57,7 @@ struct pass {
 	int spool_fd;                  /* -1 when not spooling */
 	struct flow f;
 	uint64_t files_kept;
+	uint64_t names_kept;           /* bytes of their names and links */
 	struct progress prog;
 	int failed;                    /* a write to the spool failed */
 	int stopped;                   /* too many members: reading stopped */
@@ -155,10 +160,12 @@ static int inner_member(void *ctx, const struct tarread_member *e)
 	}
 	if (!p->opt->keep_files)
 		return 0;
-	if (p->files_kept >= FILES_MAX) {
+	if (p->files_kept >= FILES_MAX ||
+	    p->names_kept + e->name_len + e->link_len > NAMES_BYTES_MAX) {
 		m->files_dropped++;
 		return 0;
 	}
+	p->names_kept += e->name_len + e->link_len;
 	if (m->nfiles % 64 == 0)
 		m->files = util_xreallocarray(m->files, m->nfiles + 64,
 		                              sizeof *m->files);
@@ -630,38 +637,86 @@ static struct archive_member *blob(struct archive *ar,
 
 /* ---- documents --------------------------------------------------------- */
 
-/* read_doc() reads and parses the JSON member M; NULL (reported) when it
- * is too large or not JSON. The document lives with the archive. */
-static const struct json_value *read_doc(struct archive *ar,
-                                         const struct archive_member *m)
+/* read_doc() reads and parses the JSON member M into DOC, which the
+ * caller frees (json_doc_free) once it has taken what it needs. -1
+ * (reported) when it is too large, over the archive's JSON budget, or not
+ * JSON. */
+static int read_doc(struct archive *ar, const struct archive_member *m,
+                    struct json_doc *doc)
 {
-	struct json_doc *doc;
 	struct json_error err;
 	char *text;
+	int r;
 
+	memset(doc, 0, sizeof *doc);
 	if (m->size > DOC_MAX) {
 		report_problem(&ar->report, m->name, "a JSON document of %llu "
 		               "bytes; tinyimg reads at most %d MiB",
 		               (unsigned long long)m->size, DOC_MAX >> 20);
-		return NULL;
+		return -1;
 	}
+	if (ar->json_bytes + m->size > JSON_TOTAL_MAX) {
+		report_problem(&ar->report, m->name, "more JSON than tinyimg "
+		               "reads from one archive (%d MiB in all)",
+		               JSON_TOTAL_MAX >> 20);
+		return -1;
+	}
+	ar->json_bytes += m->size;
 	text = util_xmalloc((size_t)m->size + 1);
 	if (util_pread_full(ar->fd, text, (size_t)m->size, m->offset,
 	                    ar->name) < 0) {
 		free(text);
-		return NULL;
+		return -1;
 	}
-	ar->docs = util_xreallocarray(ar->docs, ar->ndocs + 1,
-	                              sizeof *ar->docs);
-	doc = &ar->docs[ar->ndocs++];
-	if (json_parse(text, (size_t)m->size, doc, &err) < 0) {
+	r = json_parse(text, (size_t)m->size, doc, &err);
+	if (r < 0)
 		report_problem(&ar->report, m->name, "byte %zu: %s", err.offset,
 		               err.what);
-		free(text);
-		return NULL;
-	}
 	free(text);
-	return doc->root;
+	return r;
+}
+
+/* seen_slot() is the slot of digest D in the table of manifests and
+ * indexes already followed: the one holding D, or the empty one where it
+ * goes. The table grows before it is half full. */
+static struct archive_seen *seen_slot(struct archive *ar,
+                                      const struct model_digest *d)
+{
+	size_t mask, i;
+
+	if (2 * (ar->nseen + 1) > ar->seen_cap) {
+		struct archive_seen *old = ar->seen;
+		size_t cap = ar->seen_cap, k;
+
+		ar->seen_cap = cap ? 2 * cap : 64;
+		ar->seen = util_xreallocarray(NULL, ar->seen_cap,
+		                              sizeof *ar->seen);
+		memset(ar->seen, 0, ar->seen_cap * sizeof *ar->seen);
+		ar->nseen = 0;
+		for (k = 0; k < cap; k++)
+			if (old[k].used) {
+				*seen_slot(ar, &old[k].digest) = old[k];
+				ar->nseen++;
+			}
+		free(old);
+	}
+	mask = ar->seen_cap - 1;
+	for (i = ((size_t)d->b[0] | (size_t)d->b[1] << 8 |
+	          (size_t)d->b[2] << 16 | (size_t)d->b[3] << 24) & mask;
+	     ar->seen[i].used && !model_digest_equal(&ar->seen[i].digest, d);
+	     i = (i + 1) & mask)
+		;
+	return &ar->seen[i];
+}
+
+/* visit() counts one more descriptor followed; 0 while under the budget,
+ * -1 (reported once) past it. */
+static int visit(struct archive *ar)
+{
+	if (++ar->visits == VISITS_MAX + 1)
+		report_problem(&ar->report, ar->name, "more than %d manifests "
+		               "and indexes named: not read further", VISITS_MAX);
+	return ar->visits > VISITS_MAX ? -1 : 0;
 }
 
 /* push_string() adds a copy of S to the list V of N strings, once. */
@@ -699,16 +754,16 @@ static struct archive_image *image_for(struct archive *ar,
 static void load_config(struct archive *ar, struct archive_image *img,
                         struct archive_member *m)
 {
-	const struct json_value *v;
+	struct json_doc doc;
 
 	img->config_blob = m;
 	if (img->has_config || !m)
 		return;
-	v = read_doc(ar, m);
-	if (!v)
-		return;
-	model_config_parse(v, &img->config, &ar->report, m->name);
-	img->has_config = 1;
+	if (read_doc(ar, m, &doc) == 0) {
+		model_config_parse(doc.root, &img->config, &ar->report, m->name);
+		img->has_config = 1;
+	}
+	json_doc_free(&doc);
 }
 
 /* same_layers() checks that the layers of IMG, listed by both views, are
@@ -733,13 +788,21 @@ static void same_layers(struct archive *ar, struct archive_image *img,
 			               "blob index.json's manifest names", i + 1);
 }
 
-/* ref_names() adds the tag TEXT to IMG in both forms; a problem when it
- * is not a valid reference with an explicit tag. */
+/* add_tag() adds the tag TEXT to IMG in both forms; a problem when it is
+ * not a valid reference, or past the number of tags kept. */
 static void add_tag(struct archive *ar, struct archive_image *img,
                     const char *text, const char *where)
 {
 	struct ref ref;
 	const char *why;
+
+	if (img->ntags >= TAGS_MAX) {
+		if (img->tags_dropped++ == 0)
+			report_problem(&ar->report, where, "more than %d tags "
+			               "for one image: the rest are not read",
+			               TAGS_MAX);
+		return;
+	}
 
 	if (ref_parse(text, &ref, &why) < 0) {
 		report_problem(&ar->report, where, "tag \"%s\": %s", text, why);
@@ -839,60 +902,129 @@ static void docker_entry(struct archive *ar, const struct json_value *e,
 /* docker_view() reads manifest.json, docker save's index. */
 static void docker_view(struct archive *ar, struct archive_member *m)
 {
-	const struct json_value *v = read_doc(ar, m), *e;
+	const struct json_value *e;
+	struct json_doc doc;
 	size_t i = 0;
 
 	m->referenced = 1;
-	if (!v)
-		return;
-	if (v->kind != JSON_ARRAY) {
+	if (read_doc(ar, m, &doc) == 0 && doc.root->kind != JSON_ARRAY)
 		report_problem(&ar->report, m->name, "not a JSON array");
-		return;
-	}
-	for (e = v->first; e; e = e->next)
-		docker_entry(ar, e, i++);
+	else if (doc.root)
+		for (e = doc.root->first; e; e = e->next)
+			docker_entry(ar, e, i++);
+	json_doc_free(&doc);
 }
 
-/* oci_manifest() reads the image manifest D names (from WHERE). */
-static void oci_manifest(struct archive *ar, const struct model_descriptor *d,
-                         const struct model_descriptor *top,
-                         const char *where)
+/* name_image() names IMG after TOP, the index.json entry that led to it:
+ * its full name, else its tag alone. */
+static void name_image(struct archive *ar, struct archive_image *img,
+                       const struct model_descriptor *top, const char *where)
 {
-	struct archive_member *mm = blob(ar, d, where), *cm;
-	const struct json_value *v;
-	struct model_manifest man;
-	struct archive_image *img;
+	const char *name = model_kvs_get(&top->annotations,
+	                                 "io.containerd.image.name");
+
+	if (name)
+		add_tag(ar, img, name, where);
+	else if ((name = model_kvs_get(&top->annotations,
+	                               "org.opencontainers.image.ref.name")) &&
+	         img->ntags < TAGS_MAX)
+		push_string(&img->tags, &img->ntags, name);
+}
+
+/* manifest_image() is the image the manifest MAN (from member MM, named
+ * by descriptor D) makes: a new one for an attestation, else the image of
+ * its config. */
+static struct archive_image *manifest_image(struct archive *ar,
+                                            const struct model_descriptor *d,
+                                            const struct model_manifest *man,
+                                            struct archive_member *mm)
+{
 	const char *ref_type = model_kvs_get(&d->annotations,
 	                                     "vnd.docker.reference.type");
-	const char *name;
-	size_t i;
+	struct archive_member *cm = blob(ar, &man->config, mm->name);
+	struct archive_image *img;
 
-	if (!mm || !(v = read_doc(ar, mm)))
-		return;
-	model_manifest_parse(v, &man, &ar->report, mm->name);
-	if (man.media_type && strcmp(man.media_type, MT_OCI_MANIFEST) &&
-	    strcmp(man.media_type, MT_DOCKER_MANIFEST))
-		report_problem(&ar->report, mm->name, "mediaType %s is not an "
-		               "image manifest", man.media_type);
-	cm = blob(ar, &man.config, mm->name);
-	if (!man.config.valid) {
-		model_manifest_free(&man);
-		return;
-	}
 	if (ref_type && strcmp(ref_type, "attestation-manifest") == 0) {
 		ar->images = util_xreallocarray(ar->images, ar->nimages + 1,
 		                                sizeof *ar->images);
 		img = &ar->images[ar->nimages++];
 		memset(img, 0, sizeof *img);
 		img->attestation = 1;
-		img->config_digest = man.config.digest;
+		img->config_digest = man->config.digest;
 		img->config_blob = cm;
-	} else {
-		img = image_for(ar, &man.config.digest);
-		load_config(ar, img, cm);
+		return img;
 	}
-	if (img->in_oci && img->has_manifest &&
-	    !model_digest_equal(&img->manifest_digest, &d->digest))
+	img = image_for(ar, &man->config.digest);
+	load_config(ar, img, cm);
+	return img;
+}
+
+/* manifest_layers() gives IMG the layers of MAN (taking them over), and
+ * checks them against the docker view's when it listed the image first. */
+static void manifest_layers(struct archive *ar, struct archive_image *img,
+                            struct model_manifest *man,
+                            const struct archive_member *mm)
+{
+	struct archive_layer *list =
+		util_xreallocarray(NULL, man->nlayers + 1, sizeof *list);
+	struct archive_layer *docker = img->layers;
+	size_t i, nd = img->nlayers;
+
+	for (i = 0; i < man->nlayers; i++) {
+		list[i].desc = man->layers[i];
+		memset(&man->layers[i], 0, sizeof man->layers[i]);
+		list[i].blob = blob(ar, &list[i].desc, mm->name);
+	}
+	img->layers = list;
+	img->nlayers = man->nlayers;
+	if (!img->in_docker)
+		return;
+	same_layers(ar, img, docker, nd, "manifest.json");
+	while (nd)
+		model_descriptor_free(&docker[--nd].desc);
+	free(docker);
+}
+
+/* oci_manifest() reads the image manifest D names (from WHERE), once:
+ * named again, it only names its image again. */
+static void oci_manifest(struct archive *ar, const struct model_descriptor *d,
+                         const struct model_descriptor *top,
+                         const char *where)
+{
+	struct archive_member *mm;
+	struct archive_seen *seen;
+	struct model_manifest man;
+	struct archive_image *img;
+	struct json_doc doc;
+
+	if (!d->valid)
+		return;
+	seen = seen_slot(ar, &d->digest);
+	if (seen->used) {
+		if (seen->manifest)
+			name_image(ar, &ar->images[seen->image], top, where);
+		else
+			report_problem(&ar->report, where, "names an image index "
+			               "as a manifest");
+		return;
+	}
+	mm = blob(ar, d, where);
+	if (!mm || read_doc(ar, mm, &doc) < 0) {
+		json_doc_free(&doc);
+		return;
+	}
+	model_manifest_parse(doc.root, &man, &ar->report, mm->name);
+	json_doc_free(&doc);
+	if (man.media_type && strcmp(man.media_type, MT_OCI_MANIFEST) &&
+	    strcmp(man.media_type, MT_DOCKER_MANIFEST))
+		report_problem(&ar->report, mm->name, "mediaType %s is not an "
+		               "image manifest", man.media_type);
+	if (!man.config.valid) {
+		model_manifest_free(&man);
+		return;
+	}
+	img = manifest_image(ar, d, &man, mm);
+	if (img->in_oci)
 		report_problem(&ar->report, where, "two manifests share one "
 		               "config");
 	img->has_manifest = 1;
@@ -906,96 +1038,123 @@ static void oci_manifest(struct archive *ar, const struct model_descriptor *d,
 		img->platform.variant = d->platform.variant
 		        ? util_xstrdup(d->platform.variant) : NULL;
 	}
-	if (!img->in_oci) {
-		struct archive_layer *list =
-			util_xreallocarray(NULL, man.nlayers + 1, sizeof *list);
-
-		for (i = 0; i < man.nlayers; i++) {
-			list[i].desc = man.layers[i];
-			memset(&man.layers[i], 0, sizeof man.layers[i]);
-			list[i].blob = blob(ar, &list[i].desc, mm->name);
-		}
-		if (img->in_docker) {
-			struct archive_layer *docker = img->layers;
-			size_t nd = img->nlayers;
-
-			img->layers = list;
-			img->nlayers = man.nlayers;
-			same_layers(ar, img, docker, nd, "manifest.json");
-			while (nd)
-				model_descriptor_free(&docker[--nd].desc);
-			free(docker);
-		} else {
-			img->layers = list;
-			img->nlayers = man.nlayers;
-		}
-	}
+	if (!img->in_oci)
+		manifest_layers(ar, img, &man, mm);
 	img->in_oci = 1;
-	name = model_kvs_get(&top->annotations, "io.containerd.image.name");
-	if (name)
-		add_tag(ar, img, name, where);
-	else if ((name = model_kvs_get(&top->annotations,
-	                               "org.opencontainers.image.ref.name")))
-		push_string(&img->tags, &img->ntags, name);
+	seen = seen_slot(ar, &d->digest);
+	seen->used = 1;
+	seen->digest = d->digest;
+	seen->manifest = 1;
+	seen->image = (size_t)(img - ar->images);
+	ar->nseen++;
+	name_image(ar, img, top, where);
 	model_manifest_free(&man);
 }
 
-/* oci_index() reads an image index and what it lists, DEPTH deep. TOP is
- * the index.json entry that led here (its names name the images). */
-static void oci_index(struct archive *ar, const struct json_value *v,
+/* nested_index() is the parsed index D names (from WHERE), read once and
+ * kept; NULL (reported) when it cannot be read. */
+static struct model_index *nested_index(struct archive *ar,
+                                        const struct model_descriptor *d,
+                                        const char *where)
+{
+	struct archive_seen *seen;
+	struct archive_member *im;
+	struct model_index *x;
+	struct json_doc doc;
+
+	if (!d->valid)
+		return NULL;
+	seen = seen_slot(ar, &d->digest);
+	if (seen->used && seen->manifest)
+		report_problem(&ar->report, where, "names an image manifest as "
+		               "an index");
+	if (seen->used)
+		return seen->index;
+	if (!(im = blob(ar, d, where)) || read_doc(ar, im, &doc) < 0) {
+		json_doc_free(&doc);
+		return NULL;
+	}
+	x = util_xmalloc(sizeof *x);
+	model_index_parse(doc.root, x, &ar->report, im->name);
+	json_doc_free(&doc);
+	seen = seen_slot(ar, &d->digest);
+	seen->used = 1;
+	seen->digest = d->digest;
+	seen->index = x;
+	ar->nseen++;
+	return x;
+}
+
+/* oci_index() follows the manifests and indexes X lists, DEPTH deep. TOP
+ * is the index.json entry that led here (its names name the images). */
+static void oci_index(struct archive *ar, const struct model_index *x,
                       const char *where, const struct model_descriptor *top,
                       int depth)
 {
-	struct model_index x;
 	size_t i;
 
-	model_index_parse(v, &x, &ar->report, where);
-	for (i = 0; i < x.nmanifests; i++) {
-		const struct model_descriptor *d = &x.manifests[i];
+	for (i = 0; i < x->nmanifests && visit(ar) == 0; i++) {
+		const struct model_descriptor *d = &x->manifests[i];
 		const char *mt = d->media_type ? d->media_type : "";
 		const struct model_descriptor *names = top ? top : d;
+		const struct model_index *sub;
+		char at[80];
 
 		if (!strcmp(mt, MT_OCI_MANIFEST) ||
 		    !strcmp(mt, MT_DOCKER_MANIFEST)) {
 			oci_manifest(ar, d, names, where);
 		} else if (!strcmp(mt, MT_OCI_INDEX) ||
 		           !strcmp(mt, MT_DOCKER_LIST)) {
-			struct archive_member *im = blob(ar, d, where);
-			const struct json_value *nv;
-
-			if (depth >= INDEX_DEPTH)
-				report_problem(&ar->report, where, "indexes nest "
-				               "deeper than %d", INDEX_DEPTH);
-			else if (im && (nv = read_doc(ar, im)))
-				oci_index(ar, nv, im->name, names, depth + 1);
+			if (depth >= INDEX_DEPTH) {
+				if (!ar->too_deep++)
+					report_problem(&ar->report, where, "indexes "
+					               "nest deeper than %d (or "
+					               "name each other in a loop)",
+					               INDEX_DEPTH);
+				continue;
+			}
+			if (!(sub = nested_index(ar, d, where)))
+				continue;
+			model_digest_hex(&d->digest, at + 13);
+			memcpy(at, "blobs/sha256/", 13);
+			oci_index(ar, sub, at, names, depth + 1);
 		} else {
 			report_problem(&ar->report, where, "manifests[%zu] has "
 			               "mediaType \"%s\", not a manifest or index",
 			               i, mt);
 		}
 	}
-	model_index_free(&x);
 }
 
 /* oci_view() reads oci-layout and index.json. */
 static void oci_view(struct archive *ar, struct archive_member *idx)
 {
 	struct archive_member *layout = archive_find(ar, "oci-layout");
-	const struct json_value *v, *ver;
+	const struct json_value *ver;
+	struct model_index x;
+	struct json_doc doc;
 
 	idx->referenced = 1;
 	if (!layout) {
 		report_problem(&ar->report, "oci-layout", "index.json is there "
 		               "but oci-layout is not");
-	} else if ((v = read_doc(ar, layout))) {
+	} else if (read_doc(ar, layout, &doc) == 0) {
 		layout->referenced = 1;
-		ver = json_get(v, "imageLayoutVersion");
+		ver = json_get(doc.root, "imageLayoutVersion");
 		if (!json_str(ver) || strcmp(json_str(ver), "1.0.0") != 0)
 			report_problem(&ar->report, "oci-layout",
 			               "imageLayoutVersion is not \"1.0.0\"");
 	}
-	if ((v = read_doc(ar, idx)))
-		oci_index(ar, v, "index.json", NULL, 0);
+	if (layout)
+		json_doc_free(&doc);
+	if (read_doc(ar, idx, &doc) == 0) {
+		model_index_parse(doc.root, &x, &ar->report, "index.json");
+		json_doc_free(&doc);
+		oci_index(ar, &x, "index.json", NULL, 0);
+		model_index_free(&x);
+	} else {
+		json_doc_free(&doc);
+	}
 }
 
 /* ---- verification ------------------------------------------------------ */
@@ -1312,9 +1471,12 @@ void archive_free(struct archive *ar)
 	for (i = 0; i < ar->nimages; i++)
 		free_image(&ar->images[i]);
 	free(ar->images);
-	for (i = 0; i < ar->ndocs; i++)
-		json_doc_free(&ar->docs[i]);
-	free(ar->docs);
+	for (i = 0; i < ar->seen_cap; i++)
+		if (ar->seen[i].used && ar->seen[i].index) {
+			model_index_free(ar->seen[i].index);
+			free(ar->seen[i].index);
+		}
+	free(ar->seen);
 	if (ar->own_fd && ar->fd >= 0)
 		close(ar->fd);
 	if (ar->spool) {

@@ -70,6 +70,7 @@ struct archive_layer {
 struct archive_image {
 	char **tags;        /* "hello:latest", from both views */
 	size_t ntags;
+	size_t tags_dropped; /* past the number kept */
 	char **names;       /* "docker.io/library/hello:latest" */
 	size_t nnames;
 	struct model_platform platform;
@@ -101,9 +102,22 @@ struct archive {
 	struct archive_image *images;
 	size_t nimages;
 	int has_index, has_docker_manifest;
-	struct json_doc *docs; /* parsed documents, alive with the archive */
-	size_t ndocs;
+	uint64_t json_bytes; /* JSON parsed so far, against a budget */
+	uint64_t visits;     /* manifests and indexes followed so far */
+	uint64_t too_deep;   /* indexes past the nesting limit */
+	struct archive_seen *seen; /* those already read, by digest */
+	size_t nseen, seen_cap;
 	struct report report;
+};
+
+/* A manifest or index already read: the image a manifest made, or the
+ * index's list of manifests, so that naming it again reads nothing. */
+struct archive_seen {
+	struct model_digest digest;
+	int used;
+	int manifest;                 /* 1: a manifest, 0: an index */
+	size_t image;                 /* a manifest's image, in images[] */
+	struct model_index *index;    /* an index's manifests */
 };
 
 /* Options for reading. */

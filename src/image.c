@@ -94,35 +94,17 @@ static void key_map(struct json *j, const char *key,
 	json_object_end(j);
 }
 
-/* known_key() says whether KEY of a runtime config is one the spec sets
- * (so a base image's value is replaced, not kept). */
-static int known_key(const char *key)
-{
-	static const char *const keys[] = {
-		"User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "WorkingDir",
-		"Labels", "StopSignal",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof keys / sizeof *keys; i++)
-		if (strcmp(key, keys[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* base_extras() writes the members of the base's runtime config that the
  * spec does not set (Volumes, Healthcheck, OnBuild, ...), as they were. */
 static void base_extras(struct json *j, const struct model_config *base)
 {
-	const struct json_value *m;
+	size_t i;
 
-	if (!base || !base->runtime_raw)
-		return;
-	for (m = base->runtime_raw->first; m; m = m->next) {
-		if (known_key(m->key))
-			continue;
-		json_key_len(j, m->key, m->keylen);
-		json_write_value(j, m);
+	for (i = 0; base && i < base->runtime_extras.n; i++) {
+		const struct model_kv *kv = &base->runtime_extras.v[i];
+
+		json_key(j, kv->key);
+		json_raw(j, kv->value, strlen(kv->value));
 	}
 }
 

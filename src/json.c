@@ -179,6 +179,12 @@ void json_number(struct json *j, const char *num)
 	put(j, num, strlen(num));
 }
 
+void json_raw(struct json *j, const char *text, size_t len)
+{
+	before_value(j);
+	put(j, text, len);
+}
+
 void json_bool(struct json *j, int b)
 {
 	before_value(j);

@@ -53,6 +53,10 @@ void json_number(struct json *j, const char *num);
 
 /* Write true or false (B nonzero or zero), or null. */
 void json_bool(struct json *j, int b);
+
+/* Write LEN bytes of TEXT, a whole JSON value already encoded (by this
+ * writer: json_write_value), as the next value. */
+void json_raw(struct json *j, const char *text, size_t len);
 void json_null(struct json *j);
 
 /* Shorthands for "key": value. */

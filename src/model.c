@@ -259,6 +259,44 @@ void model_descriptor_free(struct model_descriptor *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* runtime_key() says whether KEY of a runtime config is one this model
+ * reads (the rest are kept as they are). */
+static int runtime_key(const char *key)
+{
+	static const char *const keys[] = {
+		"User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "WorkingDir",
+		"Labels", "StopSignal",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* runtime_extras() keeps the members of the runtime config V this model
+ * does not read, each value rendered as JSON text. */
+static void runtime_extras(const struct json_value *v, struct model_kvs *out)
+{
+	const struct json_value *m;
+
+	memset(out, 0, sizeof *out);
+	out->v = util_xreallocarray(NULL, v->n + 1, sizeof *out->v);
+	for (m = v->first; m; m = m->next) {
+		struct json text;
+
+		if (memchr(m->key, '\0', m->keylen) || runtime_key(m->key))
+			continue;
+		json_init(&text);
+		json_write_value(&text, m);
+		out->v[out->n].key = util_xstrdup(m->key);
+		out->v[out->n].value = util_xstrdup(text.buf ? text.buf : "null");
+		out->n++;
+		json_free(&text);
+	}
+}
+
 /* runtime() reads the "config" object of an image config. */
 static void runtime(const struct json_value *v, struct model_runtime *rt,
                     struct report *r, const char *where)
@@ -365,7 +403,7 @@ int model_config_parse(const struct json_value *v, struct model_config *c,
 	rt = json_get(v, "config");
 	if (rt && rt->kind == JSON_OBJECT) {
 		runtime(rt, &c->rt, r, where);
-		c->runtime_raw = rt;
+		runtime_extras(rt, &c->runtime_extras);
 	} else if (rt && rt->kind != JSON_NULL) {
 		report_problem(r, where, "\"config\" is not an object");
 	}
@@ -392,6 +430,7 @@ void model_config_free(struct model_config *c)
 	free(c->rt.user);
 	free(c->rt.stop_signal);
 	free(c->diff_ids);
+	kvs_free(&c->runtime_extras);
 	for (i = 0; i < c->nhistory; i++) {
 		free(c->history[i].created);
 		free(c->history[i].created_by);

@@ -1,7 +1,7 @@
-/* model: the image model shared by the reader and the writer: digests,
- * platforms, descriptors, the image config, manifests and indexes, each
- * read from a parsed JSON document (with every problem reported) and
- * written back as JSON. */
+/* model: the image model the reader fills and the writer (image.c) takes
+ * from: digests, platforms, descriptors, the image config, manifests and
+ * indexes, each read from a parsed JSON document with every problem
+ * reported. */
 #ifndef TINYIMG_MODEL_H
 #define TINYIMG_MODEL_H
 
@@ -93,10 +93,10 @@ struct model_config {
 	size_t ndiff_ids;
 	struct model_history *history;
 	size_t nhistory;
-	/* The parsed "config" object as read, so that members this model
-	 * does not know (Volumes, Healthcheck, ...) can be kept when an image
-	 * is built on this one; owned by whoever parsed the document. */
-	const struct json_value *runtime_raw;
+	/* The members of "config" this model does not know (Volumes,
+	 * Healthcheck, ...), each value as JSON text, in document order: kept
+	 * as they are when an image is built on this one. */
+	struct model_kvs runtime_extras;
 };
 
 struct model_manifest {

@@ -265,6 +265,35 @@ def corrupt(kind, src, out):
         manifest["layers"][0]["mediaType"] += "+gzip"
         members = new_manifest(members, index, man_name, manifest)
         said = "the bytes are not what mediaType"
+    elif kind == "index-fanout":
+        # Eight nested indexes, each naming the next eight times: valid
+        # digests, 8^8 paths to the one manifest.
+        desc = index["manifests"][0]
+        for _ in range(8):
+            nested = dumps({"schemaVersion": 2, "mediaType": MT_INDEX,
+                            "manifests": [desc] * 8})
+            members.append((tarfile.TarInfo("blobs/sha256/" + sha(nested)),
+                            nested))
+            desc = {"mediaType": MT_INDEX, "digest": "sha256:" + sha(nested),
+                    "size": len(nested)}
+        index["manifests"] = [desc]
+        members = rewrite(members, "index.json", dumps(index))
+        said = "more than 100000 manifests and indexes named"
+    elif kind == "many-tags":
+        entry["RepoTags"] = ["t%d:x" % i for i in range(20000)]
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = "more than 1000 tags for one image"
+    elif kind == "long-names":
+        layer = io.BytesIO()
+        with gzip.GzipFile(fileobj=layer, mode="wb", mtime=0) as g:
+            with tarfile.open(fileobj=g, mode="w",
+                              format=tarfile.GNU_FORMAT) as t:
+                for i in range(30000):
+                    info = tarfile.TarInfo(("%05d" % i) + "n" * 4090)
+                    t.addfile(info, io.BytesIO(b""))
+        members = retarget_layer(members, entry, index, manifest, config,
+                                 layer.getvalue())
+        said = "the bytes are not what mediaType"  # gzip, said to be tar
     elif kind == "tag":
         entry["RepoTags"] = ["Bad Tag:x", "notag"]
         members = rewrite(members, "manifest.json", dumps([entry]))
