@@ -397,6 +397,8 @@ static int open_input(const char *path, struct archive *ar, uint64_t *size)
 		                  "OCI layout folder can be packed with tar -cf)",
 		                  ar->name);
 	*size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	ar->st = st;
+	ar->have_st = S_ISREG(st.st_mode);
 	return S_ISREG(st.st_mode) && ar->own_fd ? 1 : 0;
 }
 
@@ -1271,6 +1273,7 @@ int archive_read(const char *path, const struct archive_options *opt,
 	if (p.gz)
 		inflate_free(p.gz);
 	if (p.spool_fd >= 0) {
+		ar->have_st = 0; /* the spool is ours: it cannot change */
 		if (ar->own_fd)
 			close(ar->fd);
 		ar->fd = p.spool_fd;
@@ -1298,6 +1301,25 @@ int archive_read(const char *path, const struct archive_options *opt,
 	for (i = 0; i < ar->nimages; i++)
 		check_image(ar, &ar->images[i]);
 	unreferenced(ar);
+	return 0;
+}
+
+int archive_unchanged(const struct archive *ar)
+{
+	struct stat st;
+
+	if (!ar->have_st)
+		return 0;
+	if (fstat(ar->fd, &st) < 0)
+		return util_error("%s:", ar->name);
+	if (st.st_dev != ar->st.st_dev || st.st_ino != ar->st.st_ino ||
+	    st.st_size != ar->st.st_size ||
+	    st.st_mtim.tv_sec != ar->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != ar->st.st_mtim.tv_nsec ||
+	    st.st_ctim.tv_sec != ar->st.st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != ar->st.st_ctim.tv_nsec)
+		return util_error("%s: changed while tinyimg was reading it; "
+		                  "build again", ar->name);
 	return 0;
 }
 

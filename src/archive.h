@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "json.h"
 #include "model.h"
@@ -90,6 +91,8 @@ struct archive_image {
 struct archive {
 	const char *name;   /* for messages: the path, or "stdin" */
 	int fd;             /* the plain tar: the input or the spool */
+	struct stat st;     /* the input file as read (not the spool) */
+	int have_st;
 	int own_fd;
 	char *spool;        /* the spool file, or NULL */
 	int gzip;           /* the input was gzip-compressed */
@@ -134,6 +137,11 @@ int archive_read(const char *path, const struct archive_options *opt,
                  struct archive *ar);
 
 void archive_free(struct archive *ar);
+
+/* Check that the archive's file is the one that was read and verified
+ * (same file, size and times): its blobs are copied from it later. 0, or
+ * -1 after a message when it changed. A spooled archive is ours. */
+int archive_unchanged(const struct archive *ar);
 
 /* The member called NAME (normalized), or NULL. */
 struct archive_member *archive_find(const struct archive *ar,

@@ -31,7 +31,8 @@ struct platform {
 	const char *arch, *variant;
 	struct layer layer;            /* our layer */
 	struct image_layer *layers;    /* the base's, then ours */
-	struct image_list entrypoint, cmd, env, labels, ports; /* merged */
+	struct image_list entrypoint, cmd, env, ports; /* merged */
+	struct model_kvs labels;
 	char *created_by;
 };
 
@@ -350,6 +351,10 @@ static int make_platforms(struct build *b)
 			                  "one", b->o->base, p->base->config.os
 			                  ? p->base->config.os : "no os");
 	}
+	if (b->nplats > 1 && b->o->format == IMAGE_FORMAT_DOCKER)
+		return util_error("--base %s has %zu platforms, and --format "
+		                  "docker holds one image; give --format both or "
+		                  "oci", b->o->base, b->nplats);
 	return 0;
 }
 
@@ -409,15 +414,19 @@ static void merge(const struct build *b, struct platform *p,
 	if (rt) {
 		copy_list(&p->env, rt->env.v, rt->env.n);
 		for (i = 0; i < rt->labels.n; i++)
-			image_list_push(&p->labels, util_xasprintf(
-				"%s=%s", rt->labels.v[i].key,
-				rt->labels.v[i].value));
+			model_kvs_set(&p->labels, rt->labels.v[i].key,
+			              rt->labels.v[i].value);
 		copy_list(&p->ports, rt->ports.v, rt->ports.n);
 	}
 	for (i = 0; i < o->env.n; i++)
 		image_list_set_keyed(&p->env, util_xstrdup(o->env.v[i]));
-	for (i = 0; i < o->labels.n; i++)
-		image_list_set_keyed(&p->labels, util_xstrdup(o->labels.v[i]));
+	for (i = 0; i < o->labels.n; i++) {
+		char *kv = util_xstrdup(o->labels.v[i]), *eq = strchr(kv, '=');
+
+		*eq = '\0'; /* --label is checked to hold one */
+		model_kvs_set(&p->labels, kv, eq + 1);
+		free(kv);
+	}
 	for (i = 0; i < o->ports.n; i++)
 		image_list_set_keyed(&p->ports, util_xstrdup(o->ports.v[i]));
 	if (o->has_entrypoint)
@@ -540,6 +549,8 @@ static int write_image(struct build *b, struct image_result *res)
 		sink.progress = &prog;
 		r = image_write(&b->set, &sink, res);
 		progress_end(&prog);
+		if (r == 0 && b->has_base)
+			r = archive_unchanged(&b->base);
 		if (r == 0)
 			r = output_commit(&out);
 	}
@@ -593,7 +604,7 @@ static void free_platform(struct platform *p)
 	image_list_free(&p->entrypoint);
 	image_list_free(&p->cmd);
 	image_list_free(&p->env);
-	image_list_free(&p->labels);
+	model_kvs_free(&p->labels);
 	image_list_free(&p->ports);
 	free(p->created_by);
 }

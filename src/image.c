@@ -68,9 +68,8 @@ static void key_list(struct json *j, const char *key,
 	json_array_end(j);
 }
 
-/* key_map() writes "KEY":{...} from "K=V" items (labels) or, with no '=',
- * "K":{} items (exposed ports). */
-static void key_map(struct json *j, const char *key,
+/* key_set() writes "KEY":{"item":{},...}, the form of exposed ports. */
+static void key_set(struct json *j, const char *key,
                     const struct image_list *l)
 {
 	size_t i;
@@ -78,19 +77,23 @@ static void key_map(struct json *j, const char *key,
 	json_key(j, key);
 	json_object_begin(j);
 	for (i = 0; i < l->n; i++) {
-		char *item = util_xstrdup(l->v[i]);
-		char *eq = strchr(item, '=');
-
-		if (eq) {
-			*eq = '\0';
-			json_key_string(j, item, eq + 1);
-		} else {
-			json_key(j, item);
-			json_object_begin(j);
-			json_object_end(j);
-		}
-		free(item);
+		json_key(j, l->v[i]);
+		json_object_begin(j);
+		json_object_end(j);
 	}
+	json_object_end(j);
+}
+
+/* key_kvs() writes "KEY":{"k":"v",...}, the form of labels. */
+static void key_kvs(struct json *j, const char *key,
+                    const struct model_kvs *kv)
+{
+	size_t i;
+
+	json_key(j, key);
+	json_object_begin(j);
+	for (i = 0; i < kv->n; i++)
+		json_key_string(j, kv->v[i].key, kv->v[i].value);
 	json_object_end(j);
 }
 
@@ -116,7 +119,7 @@ static void runtime_config(struct json *j, const struct image_spec *spec)
 	if (spec->user)
 		json_key_string(j, "User", spec->user);
 	if (spec->ports.n)
-		key_map(j, "ExposedPorts", &spec->ports);
+		key_set(j, "ExposedPorts", &spec->ports);
 	if (spec->env.n)
 		key_list(j, "Env", &spec->env);
 	if (spec->entrypoint.n)
@@ -126,7 +129,7 @@ static void runtime_config(struct json *j, const struct image_spec *spec)
 	if (spec->workdir)
 		json_key_string(j, "WorkingDir", spec->workdir);
 	if (spec->labels.n)
-		key_map(j, "Labels", &spec->labels);
+		key_kvs(j, "Labels", &spec->labels);
 	if (spec->stop_signal)
 		json_key_string(j, "StopSignal", spec->stop_signal);
 	base_extras(j, spec->base);

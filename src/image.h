@@ -42,8 +42,8 @@ struct image_spec {
 	uint64_t created;        /* seconds since the epoch */
 	const char *created_by;  /* history: how our layer was made */
 	int empty_layer;         /* we added no layer, only config */
-	struct image_list entrypoint, cmd, env, labels, ports;
-	int has_entrypoint;      /* Entrypoint written (possibly empty) */
+	struct image_list entrypoint, cmd, env, ports;
+	struct model_kvs labels;
 	int has_cmd;             /* Cmd written (possibly empty) */
 	const char *workdir, *user, *stop_signal; /* NULL when not set */
 	/* A base image's config: its history comes first, and the members of

@@ -151,7 +151,7 @@ static void kvs(const struct json_value *obj, const char *key,
 	}
 }
 
-static void kvs_free(struct model_kvs *kv)
+void model_kvs_free(struct model_kvs *kv)
 {
 	size_t i;
 
@@ -171,6 +171,22 @@ static void strings_free(struct model_strings *s)
 		free(s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof *s);
+}
+
+void model_kvs_set(struct model_kvs *kv, const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < kv->n; i++)
+		if (strcmp(kv->v[i].key, key) == 0) {
+			free(kv->v[i].value);
+			kv->v[i].value = util_xstrdup(value);
+			return;
+		}
+	kv->v = util_xreallocarray(kv->v, kv->n + 1, sizeof *kv->v);
+	kv->v[kv->n].key = util_xstrdup(key);
+	kv->v[kv->n].value = util_xstrdup(value);
+	kv->n++;
 }
 
 const char *model_kvs_get(const struct model_kvs *kv, const char *key)
@@ -255,7 +271,7 @@ void model_descriptor_free(struct model_descriptor *d)
 	free(d->platform.os);
 	free(d->platform.architecture);
 	free(d->platform.variant);
-	kvs_free(&d->annotations);
+	model_kvs_free(&d->annotations);
 	memset(d, 0, sizeof *d);
 }
 
@@ -425,12 +441,12 @@ void model_config_free(struct model_config *c)
 	strings_free(&c->rt.cmd);
 	strings_free(&c->rt.env);
 	strings_free(&c->rt.ports);
-	kvs_free(&c->rt.labels);
+	model_kvs_free(&c->rt.labels);
 	free(c->rt.workdir);
 	free(c->rt.user);
 	free(c->rt.stop_signal);
 	free(c->diff_ids);
-	kvs_free(&c->runtime_extras);
+	model_kvs_free(&c->runtime_extras);
 	for (i = 0; i < c->nhistory; i++) {
 		free(c->history[i].created);
 		free(c->history[i].created_by);
@@ -493,7 +509,7 @@ void model_manifest_free(struct model_manifest *m)
 	for (i = 0; i < m->nlayers; i++)
 		model_descriptor_free(&m->layers[i]);
 	free(m->layers);
-	kvs_free(&m->annotations);
+	model_kvs_free(&m->annotations);
 	memset(m, 0, sizeof *m);
 }
 
@@ -537,7 +553,7 @@ void model_index_free(struct model_index *x)
 	for (i = 0; i < x->nmanifests; i++)
 		model_descriptor_free(&x->manifests[i]);
 	free(x->manifests);
-	kvs_free(&x->annotations);
+	model_kvs_free(&x->annotations);
 	memset(x, 0, sizeof *x);
 }
 

@@ -137,4 +137,10 @@ int model_layer_compression(const char *mt);
 /* The value of annotation KEY in KV, or NULL. */
 const char *model_kvs_get(const struct model_kvs *kv, const char *key);
 
+/* Set KEY to VALUE in KV (copies of both): the pair with that key is
+ * replaced where it stands, else one is added at the end. */
+void model_kvs_set(struct model_kvs *kv, const char *key, const char *value);
+
+void model_kvs_free(struct model_kvs *kv);
+
 #endif

@@ -498,6 +498,11 @@ static int check_positionals(int argc, char **argv, struct opts *o)
 	if (o->quiet && o->verbose)
 		return opts_usage_error("--quiet and --verbose contradict each "
 		                        "other");
+	if (o->inputs.n > 1 && o->format == IMAGE_FORMAT_DOCKER)
+		return opts_usage_error("--format docker holds one image (Docker "
+		                        "20.10 has no store for several "
+		                        "platforms); give one INPUT, or --format "
+		                        "both or oci");
 	return 0;
 }
 

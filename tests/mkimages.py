@@ -10,6 +10,8 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
         (index.json and manifest.json last).
     mkimages.py corrupt KIND SRC.tar OUT.tar
         SRC with one defect (see KINDS below); prints the text inspect must say.
+    mkimages.py label SRC.tar OUT.tar KEY VALUE
+        SRC with one more label in its config, digests updated.
     mkimages.py bomb OUT.tar
         a valid image whose gzip layer inflates to 1 GiB of zeros from ~1 MB.
     mkimages.py gzimage LAYER.tar OUT.tar
@@ -328,6 +330,29 @@ def retarget_layer(members, entry, index, manifest, config, layer):
     return out
 
 
+def label(src, out, key, value):
+    """SRC with the label KEY=VALUE in its config (any bytes in the key,
+    '=' included), every digest that names the config updated."""
+    members = read(src)
+    files = {m.name: d for m, d in members}
+    config, layers, entry = image(members)
+    index = json.loads(files["index.json"])
+    man_name = "blobs/sha256/" + index["manifests"][0]["digest"][7:]
+    manifest = json.loads(files[man_name])
+    cfg = json.loads(config)
+    cfg.setdefault("config", {}).setdefault("Labels", {})[key] = value
+    new_cfg = dumps(cfg)
+    manifest["config"].update(digest="sha256:" + sha(new_cfg),
+                              size=len(new_cfg))
+    entry["Config"] = "blobs/sha256/" + sha(new_cfg)
+    members = [(m, d) for m, d in members
+               if m.name not in (man_name, "blobs/sha256/" + sha(config))]
+    members.append((tarfile.TarInfo("blobs/sha256/" + sha(new_cfg)), new_cfg))
+    members = rewrite(members, "manifest.json", dumps([entry]))
+    members = new_manifest(members, index, man_name, manifest)
+    write(out, members)
+
+
 def bomb(out):
     """A valid image whose one gzip layer is a tar holding a 1 GiB file of
     zeros: about 1 MB compressed."""
@@ -400,6 +425,8 @@ def main():
         docker25(args[1], args[2], "--zstd" in args)
     elif args[:1] == ["corrupt"]:
         print(corrupt(args[1], args[2], args[3]))
+    elif args[:1] == ["label"]:
+        label(*args[1:5])
     elif args[:1] == ["bomb"]:
         bomb(args[1])
     elif args[:1] == ["gzimage"]:

@@ -214,6 +214,13 @@ check "no INPUT: files added to the base, its entrypoint and cmd kept" \
 check "...our /etc/motd replaces the base's (the union file system)" "added by tinyimg" \
 	"$(drun bb:plus cat /etc/motd)"
 
+# A base's label whose key holds '=' stays as it was.
+$MK label "$W/b-tinyimg.tar" "$W/b-label.tar" 'a=b' 'c'
+"${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-label.tar" -l x=y -t labels -o "$W/labels.tar"
+check "a base label whose key holds '=' is kept as it was, ours added" \
+	'{"base.label": "yes", "a=b": "c", "x": "y"}' \
+	"$(fact "$W/labels.tar" 'json.dumps(d["images"][0]["config"]["labels"])')"
+
 # Words with quotes, split as a shell splits them, reach docker as words.
 "${BUILD[@]}" --base "$W/b-tinyimg.tar" --entrypoint /bin/busybox \
 	--cmd 'sh -c "echo hi; echo \"quoted\" \$HOME"' -t bb:words -o "$W/words.tar"
