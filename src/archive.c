@@ -1389,66 +1389,144 @@ int64_t archive_read_content(struct archive *ar,
 	return (int64_t)w.got;
 }
 
-/* find_in_layer() finds the entry PATH (normalized) in layer L; the last
- * one wins, as extraction leaves it. *GONE is set when a whiteout in L
- * hides PATH from the layers below. */
-static const struct archive_file *find_in_layer(const struct archive_member *l,
-                                                const char *path, int *gone)
+/* root_clean() folds "." and ".." out of PATH as a container's root file
+ * system does (".." at the root stays there) and drops the leading '/':
+ * "usr/bin/sh" for "/bin/../usr/./bin/sh". A heap string. */
+static char *root_clean(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
-	char *wh = util_xasprintf("%.*s.wh.%s", (int)dir, path, path + dir);
-	const struct archive_file *found = NULL;
-	size_t i;
+	char *tmp = util_xstrdup(path), *out = util_xmalloc(strlen(path) + 1);
+	char *part, *save = NULL;
+	size_t n = 0;
 
-	*gone = 0;
-	for (i = 0; i < l->nfiles; i++) {
-		if (strcmp(l->files[i].name, path) == 0)
-			found = &l->files[i];
-		else if (strcmp(l->files[i].name, wh) == 0)
-			*gone = 1;
+	out[0] = '\0';
+	for (part = strtok_r(tmp, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			char *up = strrchr(out, '/');
+
+			n = up ? (size_t)(up - out) : 0;
+			out[n] = '\0';
+			continue;
+		}
+		n += (size_t)sprintf(out + n, "%s%s", n ? "/" : "", part);
 	}
-	free(wh);
-	return found;
+	free(tmp);
+	return out;
+}
+
+/* hides() says whether the layer entry W, a whiteout, hides NAME in the
+ * layers below: ".wh.X" beside NAME or beside one of its folders, or an
+ * opaque marker ".wh..wh..opq" in one of its folders. */
+static int hides(const char *w, const char *name)
+{
+	const char *base = strrchr(w, '/');
+	size_t dir = base ? (size_t)(base - w) + 1 : 0, len = strlen(name);
+
+	base = w + dir;
+	if (strncmp(base, ".wh.", 4) != 0 ||
+	    (dir && (dir > len || strncmp(w, name, dir) != 0)))
+		return 0; /* not a whiteout in a folder on NAME's path */
+	if (strcmp(base, ".wh..wh..opq") == 0)
+		return 1;
+	base += 4; /* the hidden entry: NAME itself or one of its folders */
+	len = strlen(base);
+	return strncmp(name + dir, base, len) == 0 &&
+	       (name[dir + len] == '\0' || name[dir + len] == '/');
+}
+
+/* layer_lookup() finds the entry NAME (clean, relative) as IMG's layers
+ * show it: the last entry of that name in the topmost layer holding one,
+ * unless a whiteout above hides it. Sets *LAYER to its layer. */
+static const struct archive_file *layer_lookup(const struct archive_image *img,
+                                               const char *name,
+                                               const struct archive_member **layer)
+{
+	size_t i, k;
+
+	for (i = img->nlayers; i > 0; i--) {
+		const struct archive_member *l = img->layers[i - 1].blob;
+		const struct archive_file *found = NULL;
+		int hidden = 0;
+
+		for (k = 0; l && k < l->nfiles; k++) {
+			if (strcmp(l->files[k].name, name) == 0)
+				found = &l->files[k];
+			else if (hides(l->files[k].name, name))
+				hidden = 1;
+		}
+		if (found) {
+			*layer = l;
+			return found;
+		}
+		if (hidden)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* link_target() is the path a link F found at the first END bytes of CUR
+ * leads to, with the rest of CUR (REST) after it: a symbolic link is
+ * relative to its folder unless absolute; a hard link names a path from
+ * the root. A heap string, cleaned. */
+static char *link_target(const char *cur, size_t end,
+                         const struct archive_file *f, const char *rest)
+{
+	size_t dir = end;
+	char *joined, *clean;
+
+	while (dir > 0 && cur[dir - 1] != '/')
+		dir--;
+	if (f->type == '1' || f->link[0] == '/')
+		joined = util_xasprintf("/%s%s", f->link, rest);
+	else
+		joined = util_xasprintf("%.*s%s%s", (int)dir, cur, f->link, rest);
+	clean = root_clean(joined);
+	free(joined);
+	return clean;
 }
 
 const struct archive_file *archive_image_file(const struct archive_image *img,
                                               const char *path,
                                               const struct archive_member **layer)
 {
-	size_t len;
-	char *cur = normalize(path[0] == '/' ? path + 1 : path,
-	                      strlen(path[0] == '/' ? path + 1 : path), &len);
-	int hops;
+	char *cur = root_clean(path);
+	const struct archive_file *f = NULL;
+	size_t end = 0;
+	int hops = 0;
 
-	for (hops = 0; hops <= LINK_HOPS; hops++) {
-		const struct archive_file *f = NULL;
-		size_t i;
-		int gone = 0;
-		char *next;
+	/* Component by component: a link met on the way is followed, with
+	 * the rest of the path after its target. */
+	while (cur[end]) {
+		char *name;
+		const char *rest;
 
-		for (i = img->nlayers; i > 0 && !f && !gone; i--)
-			if (img->layers[i - 1].blob) {
-				f = find_in_layer(img->layers[i - 1].blob, cur, &gone);
-				*layer = img->layers[i - 1].blob;
+		end += strcspn(cur + end, "/");
+		name = util_xasprintf("%.*s", (int)end, cur);
+		f = layer_lookup(img, name, layer);
+		free(name);
+		rest = cur + end;
+		if (f && f->link && (f->type == '2' ||
+		                     (f->type == '1' && !*rest))) {
+			char *next;
+
+			if (++hops > LINK_HOPS) {
+				f = NULL;
+				break;
 			}
-		if (!f || (f->type != '1' && f->type != '2')) {
+			next = link_target(cur, end, f, rest);
 			free(cur);
-			return f && f->type == '0' ? f : NULL;
+			cur = next;
+			end = 0;
+			f = NULL;
+			continue;
 		}
-		if (f->type == '1')
-			next = normalize(f->link, strlen(f->link), &len);
-		else if (f->link[0] == '/')
-			next = normalize(f->link + 1, strlen(f->link + 1), &len);
-		else
-			next = join(cur, f->link);
-		free(cur);
-		if (!next)
-			return NULL;
-		cur = next;
+		if (*rest)
+			end++; /* past the '/' */
 	}
 	free(cur);
-	return NULL;
+	return f && f->type == '0' ? f : NULL;
 }
 
 /* ---- freeing ------------------------------------------------------------ */

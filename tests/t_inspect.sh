@@ -103,6 +103,20 @@ check "...and finds the code inside the program header" \
 	"  000039  b0 04                     mov    al,0x4    <- e_entry" \
 	"$(grep -- '<- e_entry' "$W/tbytes.txt")"
 
+# The entry program through links at any component (merged /usr), and
+# hidden by a whiteout in an upper layer.
+mkdir -p "$W/merged/usr/bin"
+ln -s usr/bin "$W/merged/bin"
+"$TINYIMG" build -q "$ASM/hello.asm" --add "$W/merged:/" --path /usr/bin/hello \
+	--entrypoint /bin/hello -o "$W/merged.tar"
+check "the entry program through /bin -> usr/bin (merged /usr)" \
+	"  program     /bin/hello: ELF 32-bit little-endian, an executable, Intel 80386, entry 0x8048054, 130 B" \
+	"$("$TINYIMG" inspect "$W/merged.tar" | grep '^  program')"
+: >"$W/.wh.hello"
+"$TINYIMG" build -q --base "$W/hello.tar" --add "$W/.wh.hello:/.wh.hello" -o "$W/whiteout.tar"
+check "...and hidden by a whiteout in the layer above" "  program     /hello: not in the image" \
+	"$("$TINYIMG" inspect "$W/whiteout.tar" | grep '^  program')"
+
 # --- usage and unreadable input --------------------------------------------------------
 "$TINYIMG" inspect >/dev/null 2>"$W/err"
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
