@@ -434,6 +434,16 @@ static int read_stream(struct pass *p, int seekable)
 			r = util_error("%s: read failed:", ar->name);
 			break;
 		}
+		/* The gzip magic takes two bytes: a pipe may give one. */
+		while (first && n == 1) {
+			ssize_t more = read(ar->fd, buf + 1, CHUNK - 1);
+
+			if (more < 0 && errno == EINTR)
+				continue;
+			if (more <= 0)
+				break;
+			n += more;
+		}
 		if (n == 0)
 			break;
 		ar->input_size += (uint64_t)n;

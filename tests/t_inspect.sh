@@ -71,6 +71,8 @@ cp "$W/hello.tgz" "$W/hello-gz-named.tar"
 "$TINYIMG" inspect "$W/hello-gz-named.tar" >"$W/gz.txt" 2>&1
 check "a gzip-compressed tarball is recognised by content, not name" \
 	"0 gzip-compressed, OCI layout" "$? $(head -n 1 "$W/gz.txt" | grep -o 'gzip-compressed, OCI layout')"
+(head -c 1 "$W/hello.tgz"; sleep 0.2; tail -c +2 "$W/hello.tgz") | "$TINYIMG" inspect -q - >"$W/out" 2>&1
+check "...also when a pipe gives its first byte alone" "0" "$?"
 tmpd=$(mktemp -d "$W/tmp.XXXXXX")
 gzip -c "$W/hello.tar" | TMPDIR=$tmpd "$TINYIMG" inspect -q -
 check "...also on standard input, leaving nothing in TMPDIR" "0 0" "$? $(ls -A "$tmpd" | wc -l)"
