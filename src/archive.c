@@ -405,9 +405,7 @@ static int open_input(const char *path, struct archive *ar, uint64_t *size)
 /* start_spool() opens the temporary file the plain tar is copied to. */
 static int start_spool(struct pass *p)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *name = util_xasprintf("%s/tinyimg-XXXXXX",
-	                            tmp && *tmp ? tmp : "/tmp");
+	char *name = cleanup_tmp_path();
 
 	p->spool_fd = cleanup_mktemp(name, 0);
 	if (p->spool_fd < 0) {
@@ -1386,8 +1384,9 @@ int64_t archive_read_content(struct archive *ar,
 
 		if (util_pread_full(ar->fd, chunk, n, m->offset + pos,
 		                    ar->name) < 0) {
-			r = INFLATE_ERROR;
-			break;
+			inflate_free(z);
+			free(chunk);
+			return -1; /* said */
 		}
 		pos += n;
 		r = inflate_feed(z, chunk, n, into_window, &w);

@@ -198,17 +198,20 @@ static int check_output(const struct opts *o)
 /* make_workdir() creates the private folder under TMPDIR. */
 static int make_workdir(struct build *b)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *here = NULL;
+	char *tmpl = cleanup_tmp_path(), *here;
 
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
 	/* Absolute, as nasm runs in the source's folder. */
-	if (tmp[0] != '/' && !(here = getcwd(NULL, 0)))
-		return util_error("cannot find the current folder:");
-	b->workdir = util_xasprintf("%s%s%s/tinyimg-XXXXXX", here ? here : "",
-	                            here ? "/" : "", tmp);
-	free(here);
+	if (tmpl[0] == '/') {
+		b->workdir = tmpl;
+	} else {
+		if (!(here = getcwd(NULL, 0))) {
+			free(tmpl);
+			return util_error("cannot find the current folder:");
+		}
+		b->workdir = util_xasprintf("%s/%s", here, tmpl);
+		free(here);
+		free(tmpl);
+	}
 	return cleanup_mktemp(b->workdir, 1) < 0 ? -1 : 0;
 }
 

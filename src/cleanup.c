@@ -143,3 +143,10 @@ int cleanup_mktemp(char *template, int folder)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return fd;
 }
+
+char *cleanup_tmp_path(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return util_xasprintf("%s/tinyimg-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+}

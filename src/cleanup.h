@@ -22,6 +22,10 @@ int cleanup_add(const char *path);
  * message. */
 int cleanup_mktemp(char *template, int folder);
 
+/* A template for cleanup_mktemp under TMPDIR (/tmp when unset or empty):
+ * "TMPDIR/tinyimg-XXXXXX", a heap string. */
+char *cleanup_tmp_path(void);
+
 /* Stop tracking PATH (after it was renamed into place). */
 void cleanup_forget(const char *path);
 

@@ -339,71 +339,99 @@ static const char *objdump_arch(unsigned machine)
 	return machine == 3 ? "i386" : machine == 62 ? "i386:x86-64" : NULL;
 }
 
-/* disassemble() shows bytes FROM..TO of P (mapped at VMA + offset) as
- * objdump disassembles them; 0, or -1 when objdump could not be used
- * (the caller then shows hex). */
-static int disassemble(FILE *out, const uint8_t *p, size_t len,
-                       const struct elf_info *info, uint64_t vma,
-                       uint64_t from, uint64_t to)
+/* The disassembler for one dump: the program's first bytes in a file
+ * under TMPDIR, written once, and objdump run on ranges of it. */
+struct dis {
+	const struct elf_info *info;
+	uint64_t vma;      /* the address of file offset 0 */
+	char *bin;         /* the bytes, for objdump -b binary */
+	int runs;          /* objdump runs so far */
+};
+
+enum { DIS_RUNS_MAX = 16 }; /* code between strings: the rest in hex */
+
+/* dis_open() writes LEN bytes of P for objdump; 0, or -1 (no message:
+ * the dump falls back to hex). */
+static int dis_open(struct dis *d, const uint8_t *p, size_t len)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *bin = util_xasprintf("%s/tinyimg-XXXXXX", tmp && *tmp ? tmp
-	                                                            : "/tmp");
-	char *txt = util_xasprintf("%s.s", bin);
+	int fd;
+
+	d->bin = cleanup_tmp_path();
+	fd = cleanup_mktemp(d->bin, 0);
+	if (fd < 0)
+		return -1;
+	if (util_write_all(fd, p, len, d->bin) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void dis_close(struct dis *d)
+{
+	if (d->bin) {
+		unlink(d->bin);
+		cleanup_forget(d->bin);
+	}
+	free(d->bin);
+	d->bin = NULL;
+}
+
+/* dis_run() shows bytes FROM..TO as objdump disassembles them; 0, or -1
+ * when objdump could not be used (the caller then shows hex). */
+static int dis_run(struct dis *d, FILE *out, uint64_t from, uint64_t to)
+{
 	char adjust[40], start[40], stop[40];
 	char *argv[] = { "objdump", "-D", "-b", "binary", "-m",
-		         (char *)objdump_arch(info->machine), "-M", "intel",
-		         adjust, start, stop, bin, NULL };
-	int fd = cleanup_mktemp(bin, 0), tfd = -1, r = -1;
-	FILE *f = NULL;
+		         (char *)objdump_arch(d->info->machine), "-M", "intel",
+		         adjust, start, stop, d->bin, NULL };
+	char *name = cleanup_tmp_path();
+	int fd = cleanup_mktemp(name, 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
 	char *line = NULL;
 	size_t cap = 0;
+	int r = -1;
 
+	if (fd >= 0) { /* nameless from here on */
+		unlink(name);
+		cleanup_forget(name);
+	}
+	free(name);
+	if (!f || !d->bin || d->runs++ >= DIS_RUNS_MAX)
+		goto out;
 	snprintf(adjust, sizeof adjust, "--adjust-vma=0x%llx",
-	         (unsigned long long)vma);
+	         (unsigned long long)d->vma);
 	snprintf(start, sizeof start, "--start-address=0x%llx",
-	         (unsigned long long)(vma + from));
+	         (unsigned long long)(d->vma + from));
 	snprintf(stop, sizeof stop, "--stop-address=0x%llx",
-	         (unsigned long long)(vma + to));
-	if (fd < 0 || util_write_all(fd, p, len, bin) < 0 ||
-	    cleanup_add(txt) < 0 ||
-	    (tfd = open(txt, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+	         (unsigned long long)(d->vma + to));
+	if (spawn_run_to(argv, fileno(f)) != 0)
 		goto out;
-	if (spawn_run_to(argv, tfd) != 0 || !(f = fdopen(tfd, "r")))
-		goto out;
-	tfd = -1;
 	rewind(f);
 	while (getline(&line, &cap, f) > 0) {
 		unsigned long long addr;
 		char *tab, *insn;
 
 		/* "  8048054:\tba 0c 00 00 00       \tmov    edx,0xc" */
-		if (sscanf(line, " %llx:", &addr) != 1 || !(tab = strchr(line,
-		                                                         '\t')))
+		if (sscanf(line, " %llx:", &addr) != 1 ||
+		    !(tab = strchr(line, '\t')))
 			continue;
 		insn = strchr(tab + 1, '\t');
 		line[strcspn(line, "\n")] = '\0';
 		fprintf(out, "  %06llx  %-24.*s  %s%s\n",
-		        (unsigned long long)(addr - vma),
+		        (unsigned long long)(addr - d->vma),
 		        (int)(insn ? insn - tab - 1 : (long)strlen(tab + 1)),
 		        tab + 1, insn ? insn + 1 : "",
-		        addr == info->entry ? "    <- e_entry" : "");
+		        addr == d->info->entry ? "    <- e_entry" : "");
 	}
 	r = 0;
 out:
 	if (f)
 		fclose(f);
-	if (tfd >= 0)
-		close(tfd);
-	if (fd >= 0)
+	else if (fd >= 0)
 		close(fd);
-	unlink(bin);
-	unlink(txt);
-	cleanup_forget(bin);
-	cleanup_forget(txt);
 	free(line);
-	free(bin);
-	free(txt);
 	return r;
 }
 
@@ -426,22 +454,23 @@ static size_t text_run(const uint8_t *p, size_t len)
 
 /* print_code() shows bytes FROM..TO: strings as text, the rest
  * disassembled when the machine is one objdump here reads, else hex. */
-static void print_code(FILE *out, const uint8_t *p, size_t len,
+static void print_code(FILE *out, const uint8_t *p,
                        const struct elf_info *info,
                        const struct elf_phdr *code, uint64_t from,
                        uint64_t to)
 {
+	struct dis d = { info, code ? code->vaddr - code->offset : 0, NULL,
+		         0 };
 	uint64_t at = from;
+	int can = code && objdump_arch(info->machine) &&
+	          dis_open(&d, p, (size_t)to) == 0;
 
 	while (at < to) {
 		uint64_t run = at, t = 0;
 
 		while (run < to && !(t = text_run(p + run, (size_t)(to - run))))
 			run++;
-		if (run > at && (!code || !objdump_arch(info->machine) ||
-		                 disassemble(out, p, len, info,
-		                             code->vaddr - code->offset, at,
-		                             run) < 0))
+		if (run > at && (!can || dis_run(&d, out, at, run) < 0))
 			hexdump(out, p, at, run);
 		if (t) {
 			fprintf(out, "  %06llx  text \"", (unsigned long long)run);
@@ -455,10 +484,11 @@ static void print_code(FILE *out, const uint8_t *p, size_t len,
 		}
 		at = run + t;
 	}
+	dis_close(&d);
 }
 
-int elfdump_print(FILE *out, const uint8_t *p, size_t len, uint64_t size,
-                  size_t max_code)
+void elfdump_print(FILE *out, const uint8_t *p, size_t len, uint64_t size,
+                   size_t max_code)
 {
 	struct elf_info info;
 	struct fields fs = { NULL, 0 };
@@ -472,7 +502,7 @@ int elfdump_print(FILE *out, const uint8_t *p, size_t len, uint64_t size,
 		fprintf(out, "  not an ELF program this dump can show: %s\n",
 		        why);
 		hexdump(out, p, 0, len < 256 ? len : 256);
-		return 0;
+		return;
 	}
 	if (info.phnum && info.phoff + (uint64_t)info.phnum * info.phentsize <=
 	                  len)
@@ -504,11 +534,10 @@ int elfdump_print(FILE *out, const uint8_t *p, size_t len, uint64_t size,
 		fprintf(out, "\n  code and data%s\n", entry < end
 		        ? " (the code starts inside the header fields above)"
 		        : "");
-		print_code(out, p, len, &info, code, start, stop);
+		print_code(out, p, &info, code, start, stop);
 	}
 	if (stop < size)
 		fprintf(out, "  ... %llu more bytes not shown\n",
 		        (unsigned long long)(size - stop));
 	elf_free(&info);
-	return 0;
 }

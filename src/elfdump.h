@@ -18,10 +18,11 @@ const char *elfdump_machine(unsigned machine);
 
 /* Print the program's LEN bytes (PROG, the whole file or its first LEN
  * bytes of SIZE) to OUT as an annotated dump. Code is disassembled with
- * objdump run on a temporary file under TMPDIR; without objdump, or for a
- * machine it cannot read, code is shown in hex. At most MAX_CODE bytes of
- * code and data are shown. 0, or -1 after a message. */
-int elfdump_print(FILE *out, const uint8_t *prog, size_t len, uint64_t size,
-                  size_t max_code);
+ * objdump run on a temporary file under TMPDIR; without objdump, for a
+ * machine it cannot read, or past a few runs, code is shown in hex; a file
+ * that is no ELF program is shown in hex. At most MAX_CODE bytes of code
+ * and data are shown. */
+void elfdump_print(FILE *out, const uint8_t *prog, size_t len, uint64_t size,
+                   size_t max_code);
 
 #endif

@@ -241,8 +241,12 @@ static int read_program(struct archive *ar, const struct archive_image *img,
 	pg->bytes = util_xmalloc(want + 1);
 	got = archive_read_content(ar, pg->layer, pg->file->offset, pg->bytes,
 	                           want);
-	if (got < 0)
+	if (got < 0) {
+		/* Said; and a problem, so that the exit status tells. */
+		report_problem(&ar->report, pg->path, "the entry program could "
+		               "not be read from its layer");
 		return -1;
+	}
 	pg->len = (size_t)got;
 	pg->is_elf = elf_header(pg->bytes, pg->len, pg->file->size, &pg->info,
 	                        &why) == 0;

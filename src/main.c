@@ -132,9 +132,7 @@ static int version(void)
 		{ "ld", "--version", "binutils" },
 		{ "objdump", "--version", "binutils" },
 	};
-	const char *tmp = getenv("TMPDIR");
-	char *name = util_xasprintf("%s/tinyimg-XXXXXX",
-	                            tmp && *tmp ? tmp : "/tmp");
+	char *name = cleanup_tmp_path();
 	size_t i;
 	int fd;
 
