@@ -296,6 +296,8 @@ static int outer_member(void *ctx, const struct tarread_member *e)
 	return 0;
 }
 
+/* outer_data() takes a member's bytes: hashed, and fed to what the
+ * member turned out to be once its first 512 bytes tell. */
 static int outer_data(void *ctx, const void *buf, size_t len)
 {
 	struct pass *p = ctx;
@@ -343,6 +345,8 @@ static void finish_layer(struct pass *p)
 	m->read_ok = !m->error;
 }
 
+/* outer_end() ends a member: its digest, and a layer's inflater and
+ * listing. */
 static int outer_end(void *ctx)
 {
 	struct pass *p = ctx;
@@ -374,6 +378,7 @@ static int tar_bytes(struct pass *p, const void *buf, size_t len)
 	return tarread_feed(&p->outer, buf, len) == 0 ? 0 : -1;
 }
 
+/* gunzipped() passes the inflated bytes of a gzip archive on as tar. */
 static int gunzipped(void *ctx, const void *buf, size_t len)
 {
 	return tar_bytes(ctx, buf, len) < 0 ? 1 : 0;
@@ -481,6 +486,7 @@ static int read_stream(struct pass *p, int seekable)
 
 /* ---- lookups ----------------------------------------------------------- */
 
+/* by_name() orders members by name for the lookup table. */
 static int by_name(const void *a, const void *b)
 {
 	const struct archive_member *x = *(struct archive_member *const *)a;
@@ -871,9 +877,9 @@ static void docker_entry(struct archive *ar, const struct json_value *e,
 				al->desc.valid = 1;
 				al->desc.media_type = util_xstrdup(
 					al->blob->content == ARCHIVE_GZIP
-					? MT_OCI_LAYER_GZIP
+					? MODEL_MT_OCI_LAYER_GZIP
 					: al->blob->content == ARCHIVE_ZSTD
-					? MT_OCI_LAYER_ZSTD : MT_OCI_LAYER);
+					? MODEL_MT_OCI_LAYER_ZSTD : MODEL_MT_OCI_LAYER);
 			}
 		}
 	}
@@ -1018,15 +1024,16 @@ static void oci_manifest(struct archive *ar, const struct model_descriptor *d,
 			               "as a manifest");
 		return;
 	}
-	mm = blob(ar, d, where);
-	if (!mm || read_doc(ar, mm, &doc) < 0) {
+	if (!(mm = blob(ar, d, where)))
+		return;
+	if (read_doc(ar, mm, &doc) < 0) {
 		json_doc_free(&doc);
 		return;
 	}
 	model_manifest_parse(doc.root, &man, &ar->report, mm->name);
 	json_doc_free(&doc);
-	if (man.media_type && strcmp(man.media_type, MT_OCI_MANIFEST) &&
-	    strcmp(man.media_type, MT_DOCKER_MANIFEST))
+	if (man.media_type && strcmp(man.media_type, MODEL_MT_OCI_MANIFEST) &&
+	    strcmp(man.media_type, MODEL_MT_DOCKER_MANIFEST))
 		report_problem(&ar->report, mm->name, "mediaType %s is not an "
 		               "image manifest", man.media_type);
 	if (!man.config.valid) {
@@ -1080,7 +1087,9 @@ static struct model_index *nested_index(struct archive *ar,
 		               "an index");
 	if (seen->used)
 		return seen->index;
-	if (!(im = blob(ar, d, where)) || read_doc(ar, im, &doc) < 0) {
+	if (!(im = blob(ar, d, where)))
+		return NULL;
+	if (read_doc(ar, im, &doc) < 0) {
 		json_doc_free(&doc);
 		return NULL;
 	}
@@ -1110,11 +1119,11 @@ static void oci_index(struct archive *ar, const struct model_index *x,
 		const struct model_index *sub;
 		char at[80];
 
-		if (!strcmp(mt, MT_OCI_MANIFEST) ||
-		    !strcmp(mt, MT_DOCKER_MANIFEST)) {
+		if (!strcmp(mt, MODEL_MT_OCI_MANIFEST) ||
+		    !strcmp(mt, MODEL_MT_DOCKER_MANIFEST)) {
 			oci_manifest(ar, d, names, where);
-		} else if (!strcmp(mt, MT_OCI_INDEX) ||
-		           !strcmp(mt, MT_DOCKER_LIST)) {
+		} else if (!strcmp(mt, MODEL_MT_OCI_INDEX) ||
+		           !strcmp(mt, MODEL_MT_DOCKER_LIST)) {
 			if (depth >= INDEX_DEPTH) {
 				if (!ar->too_deep++)
 					report_problem(&ar->report, where, "indexes "
@@ -1331,6 +1340,28 @@ int archive_unchanged(const struct archive *ar)
 	return 0;
 }
 
+struct model_platform archive_image_platform(const struct archive_image *img)
+{
+	struct model_platform p;
+
+	p.os = img->config.os ? img->config.os : img->platform.os;
+	p.architecture = img->config.architecture ? img->config.architecture
+	                                          : img->platform.architecture;
+	p.variant = img->config.variant ? img->config.variant
+	                                : img->platform.variant;
+	return p;
+}
+
+void archive_platform_text(const struct archive_image *img, char *buf,
+                           size_t len)
+{
+	struct model_platform p = archive_image_platform(img);
+
+	snprintf(buf, len, "%s/%s%s%s", p.os ? p.os : "?",
+	         p.architecture ? p.architecture : "?", p.variant ? "/" : "",
+	         p.variant ? p.variant : "");
+}
+
 /* ---- reading contents and files --------------------------------------- */
 
 /* A window of a gzip member's inflated bytes, being copied out. */
@@ -1340,6 +1371,8 @@ struct window {
 	size_t len, got;
 };
 
+/* into_window() copies the part of inflated bytes that falls in the
+ * window, and stops the inflater once the window is full. */
 static int into_window(void *ctx, const void *data, size_t n)
 {
 	struct window *w = ctx;
@@ -1448,9 +1481,9 @@ static int hides(const char *w, const char *name)
 /* layer_lookup() finds the entry NAME (clean, relative) as IMG's layers
  * show it: the last entry of that name in the topmost layer holding one,
  * unless a whiteout above hides it. Sets *LAYER to its layer. */
-static const struct archive_file *layer_lookup(const struct archive_image *img,
-                                               const char *name,
-                                               const struct archive_member **layer)
+static const struct archive_file *layer_lookup(
+	const struct archive_image *img, const char *name,
+	const struct archive_member **layer)
 {
 	size_t i, k;
 
@@ -1496,9 +1529,9 @@ static char *link_target(const char *cur, size_t end,
 	return clean;
 }
 
-const struct archive_file *archive_image_file(const struct archive_image *img,
-                                              const char *path,
-                                              const struct archive_member **layer)
+const struct archive_file *archive_image_file(
+	const struct archive_image *img, const char *path,
+	const struct archive_member **layer)
 {
 	char *cur = root_clean(path);
 	const struct archive_file *f = NULL;

@@ -147,6 +147,15 @@ int archive_unchanged(const struct archive *ar);
 struct archive_member *archive_find(const struct archive *ar,
                                     const char *name);
 
+/* IMG's platform: the config's os, architecture and variant (what runs),
+ * each taken from the index's descriptor when the config lacks it. The
+ * strings belong to IMG. */
+struct model_platform archive_image_platform(const struct archive_image *img);
+
+/* "os/arch[/variant]" of IMG ("?" for what is unknown) into BUF. */
+void archive_platform_text(const struct archive_image *img, char *buf,
+                           size_t len);
+
 /* Read LEN bytes at OFFSET of the member M's uncompressed content (its
  * bytes, or the inflated bytes of a gzip member) into BUF. Returns the
  * count read (short at the end), or -1 after a message. */
@@ -158,8 +167,8 @@ int64_t archive_read_content(struct archive *ar,
  * layers first, following symbolic and hard links inside the image (at
  * most 16). Sets *LAYER to the layer member holding it. NULL when absent
  * or not a regular file. */
-const struct archive_file *archive_image_file(const struct archive_image *img,
-                                              const char *path,
-                                              const struct archive_member **layer);
+const struct archive_file *archive_image_file(
+	const struct archive_image *img, const char *path,
+	const struct archive_member **layer);
 
 #endif

@@ -241,19 +241,6 @@ static int read_base(struct build *b)
 	return -1;
 }
 
-/* base_platform() is "os/arch[/variant]" of the base image IMG. */
-static void base_platform(const struct archive_image *img, char *buf,
-                          size_t len)
-{
-	const char *arch = img->config.architecture
-	                   ? img->config.architecture : "?";
-	const char *variant = img->config.variant ? img->config.variant
-	                      : img->platform.variant;
-
-	snprintf(buf, len, "%s/%s%s%s", img->config.os ? img->config.os : "?",
-	         arch, variant ? "/" : "", variant ? variant : "");
-}
-
 /* base_images() says which platforms the base has, for messages. */
 static char *base_images(const struct archive *ar)
 {
@@ -265,7 +252,7 @@ static char *base_images(const struct archive *ar)
 
 		if (ar->images[i].attestation)
 			continue;
-		base_platform(&ar->images[i], plat, sizeof plat);
+		archive_platform_text(&ar->images[i], plat, sizeof plat);
 		more = util_xasprintf("%s%s%s", list, *list ? ", " : "", plat);
 		free(list);
 		list = more;
@@ -283,15 +270,14 @@ static int pick_base(struct build *b, struct platform *p)
 
 	for (i = 0; i < ar->nimages; i++) {
 		struct archive_image *img = &ar->images[i];
-		const char *variant = img->config.variant ? img->config.variant
-		                      : img->platform.variant;
+		struct model_platform plat = archive_image_platform(img);
 
-		if (img->attestation || !img->has_config ||
-		    !img->config.architecture || !img->config.os ||
-		    strcmp(img->config.os, "linux") != 0 ||
-		    strcmp(img->config.architecture, p->arch) != 0)
+		if (img->attestation || !img->has_config || !plat.architecture ||
+		    !plat.os || strcmp(plat.os, "linux") != 0 ||
+		    strcmp(plat.architecture, p->arch) != 0)
 			continue;
-		if (p->variant && variant && strcmp(variant, p->variant) != 0)
+		if (p->variant && plat.variant &&
+		    strcmp(plat.variant, p->variant) != 0)
 			continue;
 		p->base = img;
 		return 0;
@@ -311,6 +297,7 @@ static int pick_base(struct build *b, struct platform *p)
  * for one platform; with no program, one per base image. */
 static int make_platforms(struct build *b)
 {
+	struct model_platform plat;
 	size_t i, j, n = b->nprogs;
 
 	if (n == 0)
@@ -345,14 +332,13 @@ static int make_platforms(struct build *b)
 			continue;
 		p = &b->plats[b->nplats++];
 		p->base = &b->base.images[i];
-		p->arch = p->base->config.architecture;
-		p->variant = p->base->config.variant ? p->base->config.variant
-		             : p->base->platform.variant;
-		if (!p->arch || !p->base->config.os ||
-		    strcmp(p->base->config.os, "linux") != 0)
+		plat = archive_image_platform(p->base);
+		p->arch = plat.architecture;
+		p->variant = plat.variant;
+		if (!p->arch || !plat.os || strcmp(plat.os, "linux") != 0)
 			return util_error("--base %s: an image for %s, not a Linux "
-			                  "one", b->o->base, p->base->config.os
-			                  ? p->base->config.os : "no os");
+			                  "one", b->o->base,
+			                  plat.os ? plat.os : "no os");
 	}
 	if (b->nplats > 1 && b->o->format == IMAGE_FORMAT_DOCKER)
 		return util_error("--base %s has %zu platforms, and --format "
@@ -466,7 +452,7 @@ static void base_layers(const struct build *b, struct platform *p,
 		const struct archive_layer *al = &img->layers[i];
 
 		l->media_type = al->desc.media_type ? al->desc.media_type
-		                                    : MT_OCI_LAYER;
+		                                    : MODEL_MT_OCI_LAYER;
 		l->digest = al->blob->sha;
 		l->size = al->blob->size;
 		l->diff_id = img->config.diff_ids[i];
@@ -600,6 +586,7 @@ static void summary(const struct build *b, const struct image_result *res)
 	        (unsigned long long)res->tarball_size, hex);
 }
 
+/* free_platform() releases what P holds. */
 static void free_platform(struct platform *p)
 {
 	layer_free(&p->layer);
@@ -612,6 +599,7 @@ static void free_platform(struct platform *p)
 	free(p->created_by);
 }
 
+/* build_free() releases everything the build holds. */
 static void build_free(struct build *b)
 {
 	size_t i;

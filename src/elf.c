@@ -1,4 +1,5 @@
-/* elf: read, check and cut down ELF executables (32- and 64-bit, LE). */
+/* elf: read, check and cut down ELF executables (32- and 64-bit, either
+ * byte order). */
 #define _POSIX_C_SOURCE 200809L
 #include "elf.h"
 

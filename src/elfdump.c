@@ -36,6 +36,7 @@ const char *elfdump_machine(unsigned machine)
 	}
 }
 
+/* type_name() says what e_type TYPE means. */
 static const char *type_name(unsigned type)
 {
 	switch (type) {
@@ -54,23 +55,48 @@ void elfdump_describe(const struct elf_info *info, char *buf, size_t len)
 	         type_name(info->type), elfdump_machine(info->machine));
 }
 
-/* phdr_type() names a program header type. */
-static const char *phdr_type(uint32_t type)
+/* A program header type: its short name and what it means. */
+static const struct {
+	uint32_t type;
+	const char *name, *meaning;
+} phdr_types[] = {
+	{ 0, "NULL", "unused" },
+	{ 1, "LOAD", "map these bytes" },
+	{ 2, "DYNAMIC", "dynamic linking" },
+	{ 3, "INTERP", "the dynamic loader" },
+	{ 4, "NOTE", "notes" },
+	{ 6, "PHDR", "the program headers" },
+	{ 7, "TLS", "thread-local storage" },
+	{ 0x6474e550, "GNU_EH_FRAME", "unwind tables" },
+	{ 0x6474e551, "GNU_STACK", "stack permissions" },
+	{ 0x6474e552, "GNU_RELRO", "read-only after relocation" },
+	{ 0x6474e553, "GNU_PROPERTY", "properties" },
+};
+
+/* phdr_index() is TYPE's place in phdr_types, or -1. */
+static int phdr_index(uint32_t type)
 {
-	switch (type) {
-	case 0: return "PT_NULL: unused";
-	case 1: return "PT_LOAD: map these bytes";
-	case 2: return "PT_DYNAMIC: dynamic linking";
-	case 3: return "PT_INTERP: the dynamic loader";
-	case 4: return "PT_NOTE: notes";
-	case 6: return "PT_PHDR: the program headers";
-	case 7: return "PT_TLS: thread-local storage";
-	case 0x6474e550: return "PT_GNU_EH_FRAME: unwind tables";
-	case 0x6474e551: return "PT_GNU_STACK: stack permissions";
-	case 0x6474e552: return "PT_GNU_RELRO: read-only after relocation";
-	case 0x6474e553: return "PT_GNU_PROPERTY: properties";
-	default: return "another kind";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof phdr_types / sizeof *phdr_types; i++)
+		if (phdr_types[i].type == type)
+			return (int)i;
+	return -1;
+}
+
+const char *elfdump_phdr_name(uint32_t type)
+{
+	int i = phdr_index(type);
+
+	return i < 0 ? "OTHER" : phdr_types[i].name;
+}
+
+void elfdump_flags(uint32_t flags, char out[4])
+{
+	out[0] = flags & 4 ? 'R' : '-';
+	out[1] = flags & 2 ? 'W' : '-';
+	out[2] = flags & 1 ? 'X' : '-';
+	out[3] = '\0';
 }
 
 /* get() reads SIZE bytes at AT of PROG in the file's byte order. */
@@ -84,21 +110,13 @@ static uint64_t get(const uint8_t *p, unsigned size, int big)
 	return v;
 }
 
-/* rwx() spells p_flags as R, W and X. */
-static void rwx(uint64_t f, char out[4])
-{
-	out[0] = f & 4 ? 'R' : '-';
-	out[1] = f & 2 ? 'W' : '-';
-	out[2] = f & 1 ? 'X' : '-';
-	out[3] = '\0';
-}
-
 /* A growing list of fields. */
 struct fields {
 	struct field *v;
 	size_t n;
 };
 
+/* add() appends a field to FS and returns it for its value. */
 static struct field *add(struct fields *fs, uint64_t at, unsigned size,
                          const char *name, int phdr)
 {
@@ -191,10 +209,15 @@ static void phdr_fields(struct fields *fs, const struct elf_info *info,
 	char flags[4];
 	struct field *f;
 
-	rwx(ph->flags, flags);
+	elfdump_flags(ph->flags, flags);
 	f = add(fs, at, 4, "p_type", i);
-	snprintf(f->value, sizeof f->value, "%u: %s", ph->type,
-	         phdr_type(ph->type));
+	if (phdr_index(ph->type) < 0)
+		snprintf(f->value, sizeof f->value, "0x%x: another kind",
+		         ph->type);
+	else
+		snprintf(f->value, sizeof f->value, "%u: PT_%s: %s", ph->type,
+		         elfdump_phdr_name(ph->type),
+		         phdr_types[phdr_index(ph->type)].meaning);
 	f = add(fs, at + (info->is64 ? 4 : 24), 4, "p_flags", i);
 	if (ph->flags > 7)
 		snprintf(f->value, sizeof f->value, "0x%x: %s (only the low "
@@ -226,6 +249,7 @@ static void phdr_fields(struct fields *fs, const struct elf_info *info,
 	         info->type == 2 ? " (unused for an executable)" : "");
 }
 
+/* by_offset() orders fields by offset, the ELF header's first. */
 static int by_offset(const void *a, const void *b)
 {
 	const struct field *x = a, *y = b;
@@ -368,6 +392,7 @@ static int dis_open(struct dis *d, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* dis_close() removes the disassembler's file. */
 static void dis_close(struct dis *d)
 {
 	if (d->bin) {

@@ -13,6 +13,12 @@
 /* A short description of INFO: "ELF 32-bit LSB executable, Intel 80386". */
 void elfdump_describe(const struct elf_info *info, char *buf, size_t len);
 
+/* The short name of a program header type ("LOAD", "GNU_STACK", "OTHER"). */
+const char *elfdump_phdr_name(uint32_t type);
+
+/* FLAGS (p_flags) spelled "RWX", "R-X", ... into OUT. */
+void elfdump_flags(uint32_t flags, char out[4]);
+
 /* The machine's name ("Intel 80386", "x86-64", "AArch64"). */
 const char *elfdump_machine(unsigned machine);
 

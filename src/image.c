@@ -56,6 +56,7 @@ void image_rfc3339(uint64_t seconds, char buf[32])
 		strcpy(buf, "1970-01-01T00:00:00Z");
 }
 
+/* key_list() writes "KEY": [the strings of L]. */
 static void key_list(struct json *j, const char *key,
                      const struct image_list *l)
 {
@@ -238,9 +239,9 @@ static void manifest_json(struct json *j, const struct image_one *img)
 
 	json_object_begin(j);
 	json_key_uint(j, "schemaVersion", 2);
-	json_key_string(j, "mediaType", MT_OCI_MANIFEST);
+	json_key_string(j, "mediaType", MODEL_MT_OCI_MANIFEST);
 	json_key(j, "config");
-	descriptor(j, MT_OCI_CONFIG, &img->config_digest, img->config.len);
+	descriptor(j, MODEL_MT_OCI_CONFIG, &img->config_digest, img->config.len);
 	json_object_end(j);
 	json_key(j, "layers");
 	json_array_begin(j);
@@ -269,7 +270,7 @@ static void index_begin(struct json *j)
 {
 	json_object_begin(j);
 	json_key_uint(j, "schemaVersion", 2);
-	json_key_string(j, "mediaType", MT_OCI_INDEX);
+	json_key_string(j, "mediaType", MODEL_MT_OCI_INDEX);
 	json_key(j, "manifests");
 	json_array_begin(j);
 }
@@ -281,7 +282,7 @@ static void nested_json(struct json *j, const struct image_set *set)
 
 	index_begin(j);
 	for (i = 0; i < set->n; i++) {
-		descriptor(j, MT_OCI_MANIFEST, &set->v[i].manifest_digest,
+		descriptor(j, MODEL_MT_OCI_MANIFEST, &set->v[i].manifest_digest,
 		           set->v[i].manifest.len);
 		platform(j, &set->v[i].spec);
 		json_object_end(j);
@@ -302,11 +303,11 @@ static void index_json(struct json *j, const struct image_set *set,
 	index_begin(j);
 	for (i = 0; i < set->nrefs; i++) {
 		if (set->n == 1) {
-			descriptor(j, MT_OCI_MANIFEST, &set->v[0].manifest_digest,
+			descriptor(j, MODEL_MT_OCI_MANIFEST, &set->v[0].manifest_digest,
 			           set->v[0].manifest.len);
 			platform(j, &set->v[0].spec);
 		} else {
-			descriptor(j, MT_OCI_INDEX, nested_digest, nested->len);
+			descriptor(j, MODEL_MT_OCI_INDEX, nested_digest, nested->len);
 		}
 		names(j, &set->refs[i]);
 		json_object_end(j);
@@ -366,7 +367,7 @@ int image_hash_layer(struct image_layer *l, uint64_t mtime,
 	sha256_final(&hash.sha, d);
 	memcpy(l->digest.b, d, sizeof d);
 	l->diff_id = l->digest;
-	l->media_type = MT_OCI_LAYER;
+	l->media_type = MODEL_MT_OCI_LAYER;
 	return 0;
 }
 
@@ -384,6 +385,7 @@ struct members {
 	size_t n;
 };
 
+/* add_member() adds a member NAME: bytes in memory, or LAYER. */
 static void add_member(struct members *ms, const char *name,
                        const char *data, uint64_t size,
                        const struct image_layer *layer)
@@ -398,6 +400,7 @@ static void add_member(struct members *ms, const char *name,
 	m->layer = layer;
 }
 
+/* add_blob() adds the blob named by the digest D. */
 static void add_blob(struct members *ms, const struct model_digest *d,
                      const char *data, uint64_t size,
                      const struct image_layer *layer)
@@ -408,6 +411,7 @@ static void add_blob(struct members *ms, const struct model_digest *d,
 	add_member(ms, path, data, size, layer);
 }
 
+/* by_member_name() orders members by name, as they are written. */
 static int by_member_name(const void *a, const void *b)
 {
 	return strcmp(((const struct member *)a)->name,

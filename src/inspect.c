@@ -61,6 +61,7 @@ void inspect_help(FILE *f)
 "  -h, --help         show this help\n", f);
 }
 
+/* usage_error() says what is wrong with the command line; returns 2. */
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("tinyimg: ", stderr);
@@ -69,6 +70,8 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* parse_options() reads inspect's ARGV into O: 0, -1 after --help, or
+ * the usage exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -151,6 +154,7 @@ static void mode_text(char type, unsigned mode, char out[11])
 	out[10] = '\0';
 }
 
+/* content_name() names what a layer's bytes are. */
 static const char *content_name(enum archive_content c)
 {
 	switch (c) {
@@ -161,21 +165,6 @@ static const char *content_name(enum archive_content c)
 	}
 }
 
-/* platform_text() is "os/arch[/variant]" of IMG. */
-static void platform_text(const struct archive_image *img, char *buf,
-                          size_t len)
-{
-	const char *os = img->platform.os ? img->platform.os : img->config.os;
-	const char *arch = img->platform.architecture
-	                   ? img->platform.architecture
-	                   : img->config.architecture;
-	const char *variant = img->platform.variant ? img->platform.variant
-	                                            : img->config.variant;
-
-	snprintf(buf, len, "%s/%s%s%s", os ? os : "?", arch ? arch : "?",
-	         variant ? "/" : "", variant ? variant : "");
-}
-
 /* wanted() says whether IMG is one --platform asks for. */
 static int wanted(const struct options *o, const struct archive_image *img)
 {
@@ -183,10 +172,21 @@ static int wanted(const struct options *o, const struct archive_image *img)
 
 	if (!o->platform)
 		return 1;
-	platform_text(img, plat, sizeof plat);
+	archive_platform_text(img, plat, sizeof plat);
 	return strcmp(plat, o->platform) == 0 ||
 	       (strncmp(plat, o->platform, strlen(o->platform)) == 0 &&
 	        plat[strlen(o->platform)] == '/');
+}
+
+/* wanted_any() says whether --platform picks some image of AR. */
+static int wanted_any(const struct archive *ar, const struct options *o)
+{
+	size_t i;
+
+	for (i = 0; i < ar->nimages; i++)
+		if (!ar->images[i].attestation && wanted(o, &ar->images[i]))
+			return 1;
+	return 0;
 }
 
 /* entry_path() is the program docker run would start: Entrypoint[0], else
@@ -259,38 +259,13 @@ static int read_program(struct archive *ar, const struct archive_image *img,
 	return 0;
 }
 
+/* free_program() releases what read_program() filled. */
 static void free_program(struct program *pg)
 {
 	free(pg->path);
 	free(pg->bytes);
 	if (pg->is_elf)
 		elf_free(&pg->info);
-}
-
-static const char *phdr_name(uint32_t type)
-{
-	switch (type) {
-	case 0: return "NULL";
-	case 1: return "LOAD";
-	case 2: return "DYNAMIC";
-	case 3: return "INTERP";
-	case 4: return "NOTE";
-	case 6: return "PHDR";
-	case 7: return "TLS";
-	case 0x6474e550: return "GNU_EH_FRAME";
-	case 0x6474e551: return "GNU_STACK";
-	case 0x6474e552: return "GNU_RELRO";
-	case 0x6474e553: return "GNU_PROPERTY";
-	default: return "OTHER";
-	}
-}
-
-static void flags_text(uint32_t f, char out[4])
-{
-	out[0] = f & 4 ? 'R' : '-';
-	out[1] = f & 2 ? 'W' : '-';
-	out[2] = f & 1 ? 'X' : '-';
-	out[3] = '\0';
 }
 
 /* ---- text -------------------------------------------------------------- */
@@ -332,6 +307,7 @@ static void print_each(const char *key, char **v, size_t n)
 	}
 }
 
+/* print_runtime() prints what docker run does with the config C. */
 static void print_runtime(const struct model_config *c)
 {
 	const struct model_runtime *rt = &c->rt;
@@ -355,6 +331,8 @@ static void print_runtime(const struct model_config *c)
 	list_line("stop signal", rt->stop_signal);
 }
 
+/* print_files() lists the layer M's entries as ls -l does: the first
+ * LIST_CUT, or ALL. */
 static void print_files(const struct archive_member *m, int all)
 {
 	size_t i, n = all || m->nfiles <= LIST_CUT ? m->nfiles : LIST_CUT;
@@ -381,6 +359,7 @@ static void print_files(const struct archive_member *m, int all)
 		       "entries)\n", (unsigned long long)m->files_dropped);
 }
 
+/* print_layers() prints each layer of IMG and its files. */
 static void print_layers(const struct archive_image *img, int all)
 {
 	char hex[65], size[32], usize[32];
@@ -423,6 +402,7 @@ static int unread_layers(const struct archive_image *img)
 	return 0;
 }
 
+/* print_program() describes IMG's entry program PG: its ELF headers. */
 static void print_program(const struct archive_image *img,
                           const struct program *pg)
 {
@@ -453,12 +433,12 @@ static void print_program(const struct archive_image *img,
 		const struct elf_phdr *ph = &pg->info.phdrs[i];
 		char flags[4];
 
-		flags_text(ph->flags, flags);
+		elfdump_flags(ph->flags, flags);
 		snprintf(off, sizeof off, "0x%llx", (unsigned long long)ph->offset);
 		snprintf(vaddr, sizeof vaddr, "0x%llx",
 		         (unsigned long long)ph->vaddr);
 		printf("              %-13s %-5s %-10s %-12s %10llu %10llu\n",
-		       phdr_name(ph->type), flags, off, vaddr,
+		       elfdump_phdr_name(ph->type), flags, off, vaddr,
 		       (unsigned long long)ph->filesz,
 		       (unsigned long long)ph->memsz);
 	}
@@ -485,7 +465,7 @@ static void print_image(struct archive *ar, const struct options *o,
 		list_line(i == 1 ? "tags" : "", img->tags[i]);
 	for (i = 0; i < img->nnames; i++)
 		list_line(i == 0 ? "names" : "", img->names[i]);
-	platform_text(img, plat, sizeof plat);
+	archive_platform_text(img, plat, sizeof plat);
 	list_line("platform", plat);
 	list_line("created", img->config.created);
 	printf("  %-12ssha256:%s\n", "id", hex);
@@ -513,6 +493,7 @@ static void print_image(struct archive *ar, const struct options *o,
 	free_program(&pg);
 }
 
+/* print_report() lists every problem, then every warning. */
 static void print_report(const struct report *r, const char *name)
 {
 	size_t i;
@@ -535,6 +516,7 @@ static void print_report(const struct report *r, const char *name)
 		printf("\n%s: not valid\n", name);
 }
 
+/* print_text() is the text view: the archive, each image, the verdict. */
 static void print_text(struct archive *ar, const struct options *o)
 {
 	char size[32];
@@ -552,6 +534,8 @@ static void print_text(struct archive *ar, const struct options *o)
 			if (wanted(o, &ar->images[i]))
 				print_image(ar, o, &ar->images[i]);
 	}
+	if (!o->quiet && o->platform && !wanted_any(ar, o))
+		printf("\n%s: no image for %s\n", ar->name, o->platform);
 	print_report(&ar->report, ar->name);
 	if (!o->quiet && !ar->report.problems)
 		printf("\n%s: valid: every digest, size and diff_id checks out\n",
@@ -611,6 +595,7 @@ static void key_strings(struct json *j, const char *key,
 	json_array_end(j);
 }
 
+/* key_opt() writes "KEY": V, or null when V is NULL. */
 static void key_opt(struct json *j, const char *key, const char *v)
 {
 	json_key(j, key);
@@ -620,6 +605,7 @@ static void key_opt(struct json *j, const char *key, const char *v)
 		json_null(j);
 }
 
+/* key_digest() writes "KEY": "sha256:<hex>". */
 static void key_digest(struct json *j, const char *key,
                        const struct model_digest *d)
 {
@@ -629,6 +615,7 @@ static void key_digest(struct json *j, const char *key,
 	json_key_string(j, key, s);
 }
 
+/* json_config() writes IMG's config facts under "config". */
 static void json_config(struct json *j, const struct archive_image *img)
 {
 	const struct model_config *c = &img->config;
@@ -666,6 +653,7 @@ static void json_config(struct json *j, const struct archive_image *img)
 	json_object_end(j);
 }
 
+/* json_files() writes every entry kept of the layer M under "files". */
 static void json_files(struct json *j, const struct archive_member *m)
 {
 	size_t i;
@@ -691,6 +679,7 @@ static void json_files(struct json *j, const struct archive_member *m)
 	json_key_uint(j, "files_not_kept", m->files_dropped);
 }
 
+/* json_layers() writes IMG's layers under "layers". */
 static void json_layers(struct json *j, const struct archive_image *img)
 {
 	size_t i;
@@ -717,6 +706,7 @@ static void json_layers(struct json *j, const struct archive_image *img)
 	json_array_end(j);
 }
 
+/* json_program() writes IMG's entry program under "program". */
 static void json_program(struct json *j, struct archive *ar,
                          const struct archive_image *img)
 {
@@ -753,9 +743,9 @@ static void json_program(struct json *j, struct archive *ar,
 			const struct elf_phdr *ph = &pg.info.phdrs[i];
 			char flags[4];
 
-			flags_text(ph->flags, flags);
+			elfdump_flags(ph->flags, flags);
 			json_object_begin(j);
-			json_key_string(j, "type", phdr_name(ph->type));
+			json_key_string(j, "type", elfdump_phdr_name(ph->type));
 			json_key_string(j, "flags", flags);
 			json_key_uint(j, "offset", ph->offset);
 			json_key_uint(j, "vaddr", ph->vaddr);
@@ -770,6 +760,7 @@ static void json_program(struct json *j, struct archive *ar,
 	free_program(&pg);
 }
 
+/* json_list() writes "KEY": [the N strings V]. */
 static void json_list(struct json *j, const char *key, char **v, size_t n)
 {
 	size_t i;
@@ -781,6 +772,7 @@ static void json_list(struct json *j, const char *key, char **v, size_t n)
 	json_array_end(j);
 }
 
+/* json_image() writes one image's facts as an object. */
 static void json_image(struct json *j, struct archive *ar,
                        const struct archive_image *img)
 {
@@ -789,7 +781,7 @@ static void json_image(struct json *j, struct archive *ar,
 	json_object_begin(j);
 	json_list(j, "tags", img->tags, img->ntags);
 	json_list(j, "names", img->names, img->nnames);
-	platform_text(img, plat, sizeof plat);
+	archive_platform_text(img, plat, sizeof plat);
 	json_key_string(j, "platform", plat);
 	json_key(j, "attestation");
 	json_bool(j, img->attestation);
@@ -809,6 +801,7 @@ static void json_image(struct json *j, struct archive *ar,
 	json_object_end(j);
 }
 
+/* json_report() writes the items of LEVEL under KEY as {where, what}. */
 static void json_report(struct json *j, const struct report *r,
                         enum report_level level, const char *key)
 {
@@ -827,6 +820,7 @@ static void json_report(struct json *j, const struct report *r,
 	json_array_end(j);
 }
 
+/* print_json() is the --json view: one document with stable keys. */
 static void print_json(struct archive *ar, const struct options *o)
 {
 	struct json j;

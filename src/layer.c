@@ -274,12 +274,13 @@ static int path_order(const char *a, const char *b)
 	return (x[i] == '/' ? 0 : x[i] + 1) - (y[i] == '/' ? 0 : y[i] + 1);
 }
 
+/* by_name() orders entries by path; among equal paths, the entries
+ * given by name come first and win. */
 static int by_name(const void *a, const void *b)
 {
 	const struct layer_entry *x = a, *y = b;
 	int c = path_order(x->name, y->name);
 
-	/* Among equal paths, entries given by name sort first and win. */
 	return c ? c : (x->needed_by != NULL) - (y->needed_by != NULL);
 }
 

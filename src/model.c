@@ -163,6 +163,7 @@ void model_kvs_free(struct model_kvs *kv)
 	memset(kv, 0, sizeof *kv);
 }
 
+/* strings_free() releases the list S. */
 static void strings_free(struct model_strings *s)
 {
 	size_t i;
@@ -563,11 +564,11 @@ int model_layer_compression(const char *mt)
 		const char *type;
 		int kind;
 	} known[] = {
-		{ MT_OCI_LAYER, 1 },
-		{ MT_OCI_LAYER_GZIP, 2 },
-		{ MT_OCI_LAYER_ZSTD, 3 },
-		{ MT_DOCKER_LAYER, 1 },
-		{ MT_DOCKER_LAYER_GZIP, 2 },
+		{ MODEL_MT_OCI_LAYER, 1 },
+		{ MODEL_MT_OCI_LAYER_GZIP, 2 },
+		{ MODEL_MT_OCI_LAYER_ZSTD, 3 },
+		{ MODEL_MT_DOCKER_LAYER, 1 },
+		{ MODEL_MT_DOCKER_LAYER_GZIP, 2 },
 		{ "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", 2 },
 		{ "application/vnd.oci.image.layer.nondistributable.v1.tar", 1 },
 		{ "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",

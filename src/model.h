@@ -11,19 +11,19 @@
 #include "json.h"
 #include "report.h"
 
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
-#define MT_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
-#define MT_OCI_LAYER_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"
-#define MT_DOCKER_LIST \
+#define MODEL_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MODEL_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MODEL_MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MODEL_MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
+#define MODEL_MT_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
+#define MODEL_MT_OCI_LAYER_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"
+#define MODEL_MT_DOCKER_LIST \
 	"application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST \
+#define MODEL_MT_DOCKER_MANIFEST \
 	"application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
-#define MT_DOCKER_LAYER_GZIP \
+#define MODEL_MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+#define MODEL_MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
+#define MODEL_MT_DOCKER_LAYER_GZIP \
 	"application/vnd.docker.image.rootfs.diff.tar.gzip"
 
 /* A SHA-256 digest. */

@@ -260,7 +260,7 @@ static int copy_file(const char *src, const char *dst)
 		close(in);
 		return util_error("%s:", dst);
 	}
-	sink_init(&s, out, dst);
+	sink_init_mode(&s, out, dst, SINK_WRITE); /* a copy, no digest */
 	r = sink_copy_fd(&s, in, src, (uint64_t)st.st_size);
 	close(in);
 	if (close(out) < 0 && r == 0)

@@ -121,15 +121,14 @@ static int wait_child(pid_t pid, const char *name)
 }
 
 /* start() spawns the program PROG with ARGV in CWD (or ours), stdin from
- * /dev/null and stdout to OUT_FD (-1: joined to stderr). Signals stay blocked in the
- * parent until the child is known to cleanup, so a signal never leaves a
- * child running unseen; the child starts with the mask OLD and every
- * signal at its default action. Returns 0 or an errno value. */
+ * /dev/null and stdout to OUT_FD (-1: joined to stderr). Signals stay
+ * blocked in the parent until the child is known to cleanup, so a signal
+ * never leaves a child running unseen; the child starts with the mask OLD
+ * and every signal at its default action. Returns 0 or an errno value. */
 static int start(const char *prog, char *const argv[], const char *cwd,
                  int out_fd, pid_t *pid, const sigset_t *old)
 {
 	sigset_t all;
-
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int err;

@@ -48,6 +48,7 @@ void tarread_free(struct tarread *t)
 static int fail(struct tarread *t, uint64_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* fail() records why reading stopped at stream offset AT. */
 static int fail(struct tarread *t, uint64_t at, const char *fmt, ...)
 {
 	va_list ap;
@@ -116,7 +117,8 @@ static int checksum_ok(const unsigned char *b, int *is_signed)
 	return stored == usum || (long)stored == ssum;
 }
 
-/* field_str() copies a NUL-terminated field of at most WIDTH bytes. */
+/* field_len() is the length of a NUL-terminated field of at most WIDTH
+ * bytes. */
 static size_t field_len(const unsigned char *f, size_t width)
 {
 	const unsigned char *z = memchr(f, '\0', width);
