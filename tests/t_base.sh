@@ -123,6 +123,9 @@ if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 else
 	skip "the OCI schemas on the multi-platform image" "python3-jsonschema not installed"
 fi
+"$TINYIMG" build -q "$ASM/hello.asm" "$ASM/hello64.asm" --format docker -o "$W/bad.tar" 2>"$W/err"
+check "--format docker with several platforms: a usage error, nothing written" "2 yes no" \
+	"$? $(grep -q -- '--format docker holds one image' "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
 "$TINYIMG" build -q "$ASM/hello.asm" "$ASM/tiny.asm" -o "$W/bad.tar" 2>"$W/err"
 check "two inputs for one platform: an error naming both" "1 yes" \
 	"$? $(grep -q "$ASM/hello.asm and $ASM/tiny.asm are both programs for linux/386" "$W/err" && echo yes)"
