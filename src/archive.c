@@ -538,22 +538,15 @@ struct archive_member *archive_find(const struct archive *ar,
 	return NULL;
 }
 
-/* join() resolves the relative path REL against the folder of FROM (a
- * member name), folding "." and ".."; NULL when it climbs above the root
- * or is absolute. */
-static char *join(const char *from, const char *rel)
+/* fold() folds "." and ".." out of PATH and drops its leading '/'. A ".."
+ * at the root stays there when CLAMP (as a container's root file system
+ * does), else the result is NULL. A heap string. */
+static char *fold(const char *path, int clamp)
 {
-	size_t cap = strlen(from) + strlen(rel) + 2, n = 0;
-	char *out = util_xmalloc(cap), *tmp = util_xmalloc(cap);
-	const char *slash = strrchr(from, '/');
+	char *tmp = util_xstrdup(path), *out = util_xmalloc(strlen(path) + 1);
 	char *part, *save = NULL;
+	size_t n = 0;
 
-	if (rel[0] == '/') {
-		free(out), free(tmp);
-		return NULL;
-	}
-	snprintf(tmp, cap, "%.*s%s%s", slash ? (int)(slash - from) : 0, from,
-	         slash ? "/" : "", rel);
 	out[0] = '\0';
 	for (part = strtok_r(tmp, "/", &save); part;
 	     part = strtok_r(NULL, "/", &save)) {
@@ -562,7 +555,7 @@ static char *join(const char *from, const char *rel)
 		if (strcmp(part, "..") == 0) {
 			char *up = strrchr(out, '/');
 
-			if (n == 0) {
+			if (n == 0 && !clamp) {
 				free(out), free(tmp);
 				return NULL;
 			}
@@ -570,10 +563,26 @@ static char *join(const char *from, const char *rel)
 			out[n] = '\0';
 			continue;
 		}
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "/" : "",
-		                      part);
+		n += (size_t)sprintf(out + n, "%s%s", n ? "/" : "", part);
 	}
 	free(tmp);
+	return out;
+}
+
+/* join() resolves the relative path REL against the folder of FROM (a
+ * member name), folding "." and ".."; NULL when it climbs above the root
+ * or is absolute. */
+static char *join(const char *from, const char *rel)
+{
+	const char *slash = strrchr(from, '/');
+	char *path, *out;
+
+	if (rel[0] == '/')
+		return NULL;
+	path = util_xasprintf("%.*s%s%s", slash ? (int)(slash - from) : 0,
+	                      from, slash ? "/" : "", rel);
+	out = fold(path, 0);
+	free(path);
 	return out;
 }
 
@@ -1431,33 +1440,6 @@ int64_t archive_read_content(struct archive *ar,
 	return (int64_t)w.got;
 }
 
-/* root_clean() folds "." and ".." out of PATH as a container's root file
- * system does (".." at the root stays there) and drops the leading '/':
- * "usr/bin/sh" for "/bin/../usr/./bin/sh". A heap string. */
-static char *root_clean(const char *path)
-{
-	char *tmp = util_xstrdup(path), *out = util_xmalloc(strlen(path) + 1);
-	char *part, *save = NULL;
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (part = strtok_r(tmp, "/", &save); part;
-	     part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			char *up = strrchr(out, '/');
-
-			n = up ? (size_t)(up - out) : 0;
-			out[n] = '\0';
-			continue;
-		}
-		n += (size_t)sprintf(out + n, "%s%s", n ? "/" : "", part);
-	}
-	free(tmp);
-	return out;
-}
-
 /* hides() says whether the layer entry W, a whiteout, hides NAME in the
  * layers below: ".wh.X" beside NAME or beside one of its folders, or an
  * opaque marker ".wh..wh..opq" in one of its folders. */
@@ -1524,7 +1506,7 @@ static char *link_target(const char *cur, size_t end,
 		joined = util_xasprintf("/%s%s", f->link, rest);
 	else
 		joined = util_xasprintf("%.*s%s%s", (int)dir, cur, f->link, rest);
-	clean = root_clean(joined);
+	clean = fold(joined, 1);
 	free(joined);
 	return clean;
 }
@@ -1533,7 +1515,7 @@ const struct archive_file *archive_image_file(
 	const struct archive_image *img, const char *path,
 	const struct archive_member **layer)
 {
-	char *cur = root_clean(path);
+	char *cur = fold(path, 1);
 	const struct archive_file *f = NULL;
 	size_t end = 0;
 	int hops = 0;
