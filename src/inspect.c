@@ -50,7 +50,7 @@ void inspect_help(FILE *f)
 "a usage error. Warnings (a zstd layer whose files were not read) do not\n"
 "fail.\n"
 "\n"
-"  --json             the same facts as JSON (keys: see README)\n"
+"  --json             the same facts as JSON (keys: man tinyimg)\n"
 "  --bytes            the entry program byte by byte: every ELF header\n"
 "                     field named, shared bytes marked, code disassembled\n"
 "                     (objdump from binutils)\n"
@@ -83,6 +83,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *why;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -98,8 +99,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'h': inspect_help(stdout); return -1;
 		case ':': return usage_error("option '%s' needs a value",
 		                             argv[optind - 1]);
-		default: return usage_error("unknown option '%s'",
-		                            argv[optind - 1]);
+		default:
+			why = util_option_refused(argv[optind - 1], optopt,
+			                          longopts);
+			c = usage_error("%s", why);
+			free(why);
+			return c;
 		}
 	}
 	if (optind >= argc)

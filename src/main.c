@@ -18,7 +18,8 @@ static void usage(FILE *f)
 	fputs("usage: tinyimg build [options] INPUT... -o OUTPUT.tar\n"
 	      "       tinyimg inspect [options] TARBALL\n"
 	      "       tinyimg help [build|inspect]\n"
-	      "       tinyimg --version\n"
+	      "       tinyimg -V|--version\n"
+	      "       tinyimg -h|--help\n"
 	      "\n"
 	      "Turns assembly source, an ELF object or a static Linux executable\n"
 	      "into a container image tarball that docker, podman, containerd,\n"
@@ -36,23 +37,38 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* extra() refuses ARGV[0], an operand after a complete command; returns
+ * the usage exit status. */
+static int extra(const char *arg)
+{
+	fprintf(stderr, "tinyimg: unexpected argument '%s'\n"
+	                "tinyimg: try 'tinyimg --help'\n", arg);
+	return 2;
+}
+
 /* help() prints the help of the verb in ARGV[1], or the general help. */
 static int help(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "build") == 0) {
+	const char *verb = argc > 1 ? argv[1] : "help";
+
+	if (argc > 2)
+		return extra(argv[2]);
+	if (strcmp(verb, "build") == 0) {
 		build_help(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "inspect") == 0) {
+	if (strcmp(verb, "inspect") == 0) {
 		inspect_help(stdout);
 		return 0;
 	}
-	fprintf(stderr, "tinyimg: no help for '%s': the commands are build, "
-	                "inspect and help\n", argv[1]);
+	if (strcmp(verb, "help") == 0 || strcmp(verb, "--help") == 0 ||
+	    strcmp(verb, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "tinyimg: no help for '%s': the commands are build "
+	                "and inspect\n"
+	                "tinyimg: try 'tinyimg --help'\n", verb);
 	return 2;
 }
 
@@ -166,11 +182,13 @@ static int run(int argc, char **argv)
 	if (strcmp(verb, "help") == 0)
 		return help(argc - 1, argv + 1);
 	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
+		if (argc > 2)
+			return extra(argv[2]);
 		usage(stdout);
 		return 0;
 	}
 	if (strcmp(verb, "--version") == 0 || strcmp(verb, "-V") == 0)
-		return version();
+		return argc > 2 ? extra(argv[2]) : version();
 	fprintf(stderr, "tinyimg: unknown command '%s'\n"
 	                "tinyimg: try 'tinyimg --help'\n", verb);
 	return 2;

@@ -58,8 +58,9 @@ void opts_help(FILE *f)
 "Image config (what docker run does with it):\n"
 "      --entrypoint CMD   a JSON array '[\"/hello\",\"--loud\"]', or words\n"
 "                         split as a shell splits them ('...', \"...\", \\)\n"
-"                         but with no $, *, ~ expansion (default: the\n"
-"                         program's path)\n"
+"                         but with no $, *, ~ expansion and no # ; | &\n"
+"                         < > (plain characters; default: the program's\n"
+"                         path)\n"
 "      --cmd CMD          default arguments, as for --entrypoint\n"
 "  -e, --env KEY=VALUE    an environment variable (repeat)\n"
 "  -l, --label KEY=VALUE  a label (repeat)\n"
@@ -135,9 +136,9 @@ static int parse_command(const char *opt, const char *text,
 		return 0;
 	}
 	if (words_split(text, push_cb, l, &why, &at) < 0)
-		return opts_usage_error("%s '%s': %s (at character %zu); close "
-		                        "it, or write the words as a JSON array",
-		                        opt, text, why, at + 1);
+		return opts_usage_error("%s: %s (the one at character %zu of "
+		                        "the value); close it, or write the "
+		                        "words as a JSON array", opt, why, at + 1);
 	return 0;
 }
 
@@ -548,9 +549,14 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		if (c == ':')
 			return opts_usage_error("option '%s' needs a value",
 			                        argv[optind - 1]);
-		if (c == '?')
-			return opts_usage_error("unknown option '%s'",
-			                        argv[optind - 1]);
+		if (c == '?') {
+			char *why = util_option_refused(argv[optind - 1],
+			                                optopt, longopts);
+
+			r = opts_usage_error("%s", why);
+			free(why);
+			return r;
+		}
 		if ((r = one_option(c, optarg, o)) != 0)
 			return r;
 	}

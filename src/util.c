@@ -160,6 +160,26 @@ void util_open_std_fds(void)
 	}
 }
 
+char *util_option_refused(const char *arg, int optopt,
+                          const struct option *longopts)
+{
+	const char *eq = strchr(arg, '=');
+	const struct option *o;
+
+	for (o = longopts; eq && optopt != 0 && o->name; o++)
+		if (o->val == optopt && o->has_arg == no_argument &&
+		    strncmp(o->name, arg + 2, (size_t)(eq - arg - 2)) == 0)
+			return util_xasprintf("option '--%s' takes no value",
+			                      o->name);
+	if (strncmp(arg, "--", 2) == 0 && eq && optopt != 0)
+		return util_xasprintf("option '%.*s' takes no value",
+		                      (int)(eq - arg), arg);
+	if (strncmp(arg, "--", 2) != 0 && arg[0] == '-' && optopt > 0 &&
+	    optopt < 128)
+		return util_xasprintf("unknown option '-%c'", optopt);
+	return util_xasprintf("unknown option '%s'", arg);
+}
+
 const char *util_basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -2,6 +2,7 @@
 #ifndef TINYIMG_UTIL_H
 #define TINYIMG_UTIL_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,13 @@ int util_pread_full(int fd, void *buf, size_t len, uint64_t offset,
  * reopened read-only: writing to it fails as writing to a closed one
  * would. */
 void util_open_std_fds(void);
+
+/* What is wrong with the option ARG that getopt_long() refused with '?',
+ * OPTOPT being its optopt and LONGOPTS its table: a value given to an
+ * option that takes none (named in full), an unknown short option in a
+ * bundle, or an unknown long option. A heap string. */
+char *util_option_refused(const char *arg, int optopt,
+                          const struct option *longopts);
 
 /* The last path component of PATH (a pointer into PATH). */
 const char *util_basename(const char *path);

@@ -155,6 +155,23 @@ check "--help exits 0 and shows usage" "0 yes" "$? $(grep -q '^usage: tinyimg bu
 check "help build lists every option" "0 yes" \
 	"$? $(grep -q -- '--output' "$W/helpb" && grep -q -- '--tag' "$W/helpb" && grep -q -- '--quiet' "$W/helpb" && grep -q -- '--verbose' "$W/helpb" && echo yes)"
 
+# The command line's own verbs: help for help, extra operands refused.
+for args in "help help" "help --help" "help -h"; do
+	"$TINYIMG" $args >"$W/hh.out" 2>&1
+	check "tinyimg $args prints the general help, exit 0" "0 yes" \
+		"$? $(grep -q '^usage: tinyimg build' "$W/hh.out" && echo yes)"
+done
+for args in "help build extra" "--version extra" "--help extra" "-h extra"; do
+	"$TINYIMG" $args >"$W/hx.out" 2>"$W/hx.err"
+	check "tinyimg $args: an extra operand is a usage error (2), nothing on stdout" \
+		"2 tinyimg: unexpected argument 'extra' " \
+		"$? $(head -n 1 "$W/hx.err") $(cat "$W/hx.out")"
+done
+"$TINYIMG" help nonsense >"$W/hx.out" 2>"$W/hx.err"
+check "tinyimg help nonsense: exit 2, names the commands, says what to try" \
+	"2 tinyimg: no help for 'nonsense': the commands are build and inspect|tinyimg: try 'tinyimg --help'" \
+	"$? $(paste -sd'|' "$W/hx.err")"
+
 # --- bad input: message, exit status, nothing written, nothing left -------
 # refuse NAME STATUS TEXT ARGS...: the build fails with STATUS, stderr holds
 # TEXT, no output appears and TMPDIR is left empty.
@@ -197,6 +214,9 @@ refuse "no -o" 2 "no output given" "$HELLO"
 refuse "no input" 2 "no input file given" -o "$W/bad.tar"
 refuse "two inputs for one platform" 1 "$HELLO and $HELLO are both programs for linux/386: one input per platform" "$HELLO" "$HELLO" -o "$W/bad.tar"
 refuse "unknown option" 2 "unknown option '--frobnicate'" --frobnicate "$HELLO" -o "$W/bad.tar"
+refuse "a value given to an option that takes none" 2 "option '--strip' takes no value" --strip=yes "$HELLO" -o "$W/bad.tar"
+refuse "...also when shortened" 2 "option '--quiet' takes no value" --qui=1 "$HELLO" -o "$W/bad.tar"
+refuse "an unknown short option in a bundle names that letter" 2 "unknown option '-x'" -qx "$HELLO" -o "$W/bad.tar"
 refuse "-o without a value" 2 "option '-o' needs a value" "$HELLO" -o
 refuse "-o names the input" 2 "names an input itself" "$HELLO" -o "$HELLO"
 refuse "invalid -t" 2 "invalid tag 'Bad Name'" "$HELLO" -t "Bad Name" -o "$W/bad.tar"

@@ -395,8 +395,8 @@ check "...each quoted part one word, nothing expanded" '["sh","-c","echo hi; ls 
 	"$($VALIDATE "$W/ok.tar" cmd)"
 build_ok "\\r, \\v and \\f are ordinary characters, at the start and between words" --cmd $'\ra\vb\fc d' "$H"
 check "...two words" '["\ra\u000bb\fc","d"]' "$($VALIDATE "$W/ok.tar" cmd)"
-refuse "an unterminated quote" 2 "--cmd 'sh -c \"echo': a double quote (\") is never closed (at character 7)" --cmd 'sh -c "echo' "$H"
-refuse "...in --entrypoint too" 2 "--entrypoint ''x': a single quote (') is never closed (at character 1)" --entrypoint "'x" "$H"
+refuse "an unterminated quote" 2 "--cmd: a double quote (\") is never closed (the one at character 7 of the value)" --cmd 'sh -c "echo' "$H"
+refuse "...in --entrypoint too" 2 "--entrypoint: a single quote (') is never closed (the one at character 1 of the value)" --entrypoint "'x" "$H"
 
 # ELF rules the kernel applies, on whole programs (the unit tests mutate
 # one header field per rule).

@@ -124,6 +124,9 @@ check "...and hidden by a whiteout in the layer above" "  program     /hello: no
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
 "$TINYIMG" inspect --frob x >/dev/null 2>"$W/err"
 check "unknown option: usage error" "2 yes" "$? $(grep -q "unknown option '--frob'" "$W/err" && echo yes)"
+"$TINYIMG" inspect --json=yes "$W/hello.tar" >/dev/null 2>"$W/err"
+check "inspect --json=yes: a value given to a flag is a usage error that says so" \
+	"2 tinyimg: option '--json' takes no value" "$? $(head -n 1 "$W/err")"
 "$TINYIMG" inspect "$W/nope.tar" >/dev/null 2>"$W/err"
 check "a missing file: exit 1, named" "1 tinyimg: $W/nope.tar: No such file or directory" "$? $(cat "$W/err")"
 "$TINYIMG" inspect "$W" >/dev/null 2>"$W/err"
