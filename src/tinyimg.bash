@@ -22,7 +22,7 @@ _tinyimg()
 		SIGSTKFLT SIGCHLD SIGCLD SIGCONT SIGSTOP SIGTSTP SIGTTIN SIGTTOU
 		SIGURG SIGXCPU SIGXFSZ SIGVTALRM SIGPROF SIGWINCH SIGIO SIGPOLL
 		SIGPWR SIGSYS SIGRTMIN SIGRTMAX'
-	local i word files=f
+	local i word files=f prefix=
 
 	COMPREPLY=()
 	[ "$COMP_CWORD" -ge 1 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -61,6 +61,22 @@ _tinyimg()
 		*) opt=${COMP_WORDS[i-1]} ;;
 		esac
 	fi
+	# "--format=d" as one word, when COMP_WORDBREAKS has no '=': the
+	# answers must then carry the "--format=" in front.
+	case $cur in
+	--*=*)
+		prefix=${cur%%=*}=
+		opt=${prefix%=}
+		cur=${cur#*=} ;;
+	esac
+	# "--add SRC:DEST": DEST is a path in the image, not here. bash splits
+	# at ':' into "SRC" ":" "DEST" (or keeps one word when COMP_WORDBREAKS
+	# has no ':').
+	if [ "$cur" = : ] || { [ "$prev" = : ] && [ "$COMP_CWORD" -ge 4 ] &&
+		[ "${COMP_WORDS[COMP_CWORD-3]}" = --add ]; } ||
+		{ [ "$opt" = --add ] && [ "${cur#*:}" != "$cur" ]; }; then
+		return 0
+	fi
 	# After "--" every word is a file name.
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		[ "${COMP_WORDS[i]}" = -- ] && opt=--
@@ -68,11 +84,11 @@ _tinyimg()
 	case $verb:$opt in
 	*:--) ;;
 	build:--format)
-		COMPREPLY=($(compgen -W 'both docker oci' -- "$cur"))
+		COMPREPLY=($(compgen -P "$prefix" -W 'both docker oci' -- "$cur"))
 		return 0 ;;
 	build:-a|build:--arch)
-		COMPREPLY=($(compgen -W '386 amd64 arm64 arm ppc64le riscv64 s390x' \
-			-- "$cur"))
+		COMPREPLY=($(compgen -P "$prefix" \
+			-W '386 amd64 arm64 arm ppc64le riscv64 s390x' -- "$cur"))
 		return 0 ;;
 	build:--stop-signal)
 		# Any case, with or without SIG, as tinyimg takes them.
@@ -81,10 +97,10 @@ _tinyimg()
 		SIG*|SI|S|'') ;;
 		*) word=SIG$word ;;
 		esac
-		COMPREPLY=($(compgen -W "$signals" -- "$word"))
+		COMPREPLY=($(compgen -P "$prefix" -W "$signals" -- "$word"))
 		return 0 ;;
 	build:--created)
-		COMPREPLY=($(compgen -W now -- "$cur"))
+		COMPREPLY=($(compgen -P "$prefix" -W now -- "$cur"))
 		return 0 ;;
 	build:-I|build:--include)
 		files=d ;;
@@ -106,7 +122,7 @@ _tinyimg()
 	# INPUT, TARBALL, -o, --add (SRC) and -I (folders): file names, one
 	# per line so that names with blanks stay whole.
 	compopt -o filenames 2>/dev/null
-	mapfile -t COMPREPLY < <(compgen -"$files" -- "$cur")
+	mapfile -t COMPREPLY < <(compgen -P "$prefix" -"$files" -- "$cur")
 	return 0
 }
 

@@ -45,7 +45,7 @@ fi
 if have man col; then
 	MANWIDTH=80 man -l "$MAN_PAGE" 2>"$W/man.err" | col -bx >"$W/man.txt"
 	check "man -l renders it: the synopsis, nothing on stderr" "yes yes " \
-		"$(grep -qx ' *tinyimg build \[options\] INPUT -o OUTPUT.tar' "$W/man.txt" && echo yes) $(grep -qx ' *tinyimg inspect \[options\] TARBALL' "$W/man.txt" && echo yes) $(cat "$W/man.err")"
+		"$(grep -qx ' *tinyimg build \[options\] INPUT\.\.\. -o OUTPUT.tar' "$W/man.txt" && echo yes) $(grep -qx ' *tinyimg inspect \[options\] TARBALL' "$W/man.txt" && echo yes) $(cat "$W/man.err")"
 	width=$(LC_ALL=C.UTF-8 wc -L <"$W/man.txt")
 	check "man -l at 80 columns: no line is wider ($width)" "yes" \
 		"$([ "$width" -gt 40 ] && [ "$width" -le 80 ] && echo yes)"
@@ -66,6 +66,22 @@ for verb in build inspect; do
 		check "every option of 'tinyimg help $verb' is in $(basename "$doc")" "" "$missing"
 	done
 done
+# heading FILE OPTION: the rendered man page FILE has a tagged paragraph
+# whose tag is OPTION ("       -o, --output FILE", "       --json Print").
+heading() {
+	grep -qE -- "^       (-[A-Za-z], )?$2( [A-Z\[]|\$)" "$1"
+}
+if [ -s "$W/man.txt" ]; then
+	for verb in build inspect; do
+		missing=
+		for o in $(long_options "$verb"); do
+			heading "$W/man.txt" "$o" || missing="$missing $o"
+		done
+		check "every option of 'tinyimg help $verb' has its own entry in the man page" "" "$missing"
+	done
+	check "...and that check can fail: --base has an entry, --strip-all is only in running text, --frob nowhere" \
+		"yes no no" "$(for o in --base --strip-all --frob; do heading "$W/man.txt" "$o" && echo yes || echo no; done | xargs)"
+fi
 check "...and the check can fail: --plat and --frobnicate are not options there" "no no" \
 	"$(mentions "$MAN_PAGE" --plat && echo yes || echo no) $(mentions "$MAN_PAGE" --frobnicate && echo yes || echo no)"
 
@@ -185,6 +201,18 @@ hello.asm
 src
 sub dir" "$(complete_words tinyimg inspect '')"
 check "completion: '--tag ' offers nothing" "" "$(complete_words tinyimg build --tag '')"
+check "completion: '--format=d' as one word (no '=' in COMP_WORDBREAKS) gives --format=docker" \
+	"--format=docker" "$(complete_words tinyimg build --format=d)"
+check "completion: '--stop-signal=sigte' as one word gives --stop-signal=SIGTERM" \
+	"--stop-signal=SIGTERM" "$(complete_words tinyimg build --stop-signal=sigte)"
+check "completion: '--output=a' as one word completes the file name after the =" \
+	"--output=a b.tar" "$(complete_words tinyimg build --output=a)"
+check "completion: '--add a:' (DEST is in the image) offers nothing" "" \
+	"$(complete_words tinyimg build --add 'a b.tar' : '')"
+check "completion: '--add a:/s' (split at :) offers nothing from here" "" \
+	"$(complete_words tinyimg build --add 'a b.tar' : /s)"
+check "completion: '--add a:/s' as one word offers nothing from here" "" \
+	"$(complete_words tinyimg build --add 'a b.tar:/s')"
 check "completion: '-e KEY=' offers nothing (the = is part of the value)" "" \
 	"$(complete_words tinyimg build -e KEY =)"
 check "completion: after '--', '-' is a file name, not an option" "" \
