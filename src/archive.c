@@ -143,6 +143,19 @@ static char *shown_name(const struct tarread_member *e)
 	return util_escape(e->name_len > 200 ? "(a long name)" : e->name);
 }
 
+/* tree_entry() says whether E shapes the tree others are placed on: a
+ * folder, a link, or a whiteout (".wh.NAME") hiding something below. */
+static int tree_entry(const struct tarread_member *e)
+{
+	const char *base = e->name, *slash;
+
+	if (e->type != '0' && e->type != '7' && e->type != '\0')
+		return 1;
+	while ((slash = strchr(base, '/')) && slash[1])
+		base = slash + 1;
+	return strncmp(base, ".wh.", 4) == 0;
+}
+
 /* inner_member() keeps one entry of a layer and checks its name. */
 static int inner_member(void *ctx, const struct tarread_member *e)
 {
@@ -158,7 +171,8 @@ static int inner_member(void *ctx, const struct tarread_member *e)
 		               shown, why);
 		free(shown);
 	}
-	if (!p->opt->keep_files)
+	if (p->opt->keep_files == ARCHIVE_KEEP_NONE ||
+	    (p->opt->keep_files == ARCHIVE_KEEP_TREE && !tree_entry(e)))
 		return 0;
 	if (p->files_kept >= FILES_MAX ||
 	    p->names_kept + e->name_len + e->link_len > NAMES_BYTES_MAX) {
@@ -1488,6 +1502,14 @@ static const struct archive_file *layer_lookup(
 			return NULL;
 	}
 	return NULL;
+}
+
+const struct archive_file *archive_image_entry(
+	const struct archive_image *img, const char *name)
+{
+	const struct archive_member *layer;
+
+	return layer_lookup(img, name, &layer);
 }
 
 /* link_target() is the path a link F found at the first END bytes of CUR

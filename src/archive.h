@@ -123,10 +123,18 @@ struct archive_seen {
 	struct model_index *index;    /* an index's manifests */
 };
 
+/* Which entries of the layers are kept (as archive_member.files). */
+enum archive_keep {
+	ARCHIVE_KEEP_NONE,
+	ARCHIVE_KEEP_ALL,   /* every entry: inspect lists them */
+	ARCHIVE_KEEP_TREE,  /* folders, links and whiteouts, not regular
+	                       files: what --base needs to place files */
+};
+
 /* Options for reading. */
 struct archive_options {
 	int progress;       /* show a progress line on stderr (a terminal) */
-	int keep_files;     /* list layers' files (inspect); 0 for --base */
+	enum archive_keep keep_files;
 };
 
 /* Read PATH ("-": standard input) into AR. 0 when the archive could be
@@ -162,6 +170,13 @@ void archive_platform_text(const struct archive_image *img, char *buf,
 int64_t archive_read_content(struct archive *ar,
                              const struct archive_member *m, uint64_t offset,
                              void *buf, size_t len);
+
+/* The entry NAME (clean and relative: "usr/bin") as IMG's layers show it,
+ * links not followed: the last entry of that name in the topmost layer
+ * holding one, unless a whiteout above hides it. NULL when absent (or not
+ * kept). */
+const struct archive_file *archive_image_entry(
+	const struct archive_image *img, const char *name);
 
 /* The file PATH ("/hello", "bin/sh") as IMAGE's layers show it, upper
  * layers first, following symbolic and hard links inside the image (at

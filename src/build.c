@@ -30,6 +30,7 @@ struct platform {
 	struct archive_image *base;    /* its base image, or NULL */
 	const char *arch, *variant;
 	struct layer layer;            /* our layer */
+	struct layer_below below;      /* how it is placed on the base */
 	struct image_layer *layers;    /* the base's, then ours */
 	struct image_list entrypoint, cmd, env, ports; /* merged */
 	struct model_kvs labels;
@@ -222,7 +223,7 @@ static int make_workdir(struct build *b)
 static int read_base(struct build *b)
 {
 	const struct opts *o = b->o;
-	struct archive_options ao = { !o->quiet, 0 };
+	struct archive_options ao = { !o->quiet, ARCHIVE_KEEP_TREE };
 	const struct report *r = &b->base.report;
 	size_t i;
 
@@ -347,14 +348,57 @@ static int make_platforms(struct build *b)
 	return 0;
 }
 
-/* fill_layer() puts P's program and every --add into P's layer, leaving
- * tinyimg's own work folder and output out of every tree. */
+/* warn_unseen() warns when a layer of the base IMG was not listed whole
+ * (zstd, or past the limits): its folders and links are not followed. */
+static void warn_unseen(const struct build *b, const struct archive_image *img)
+{
+	size_t i;
+
+	for (i = 0; i < img->nlayers; i++) {
+		const struct archive_member *m = img->layers[i].blob;
+
+		if (m && (!m->read_ok || m->files_dropped))
+			fprintf(stderr, "tinyimg: warning: --base %s: the "
+			        "entries of layer %s were not %s, so its "
+			        "folders and links are not followed when "
+			        "placing files\n", b->o->base, m->name,
+			        m->read_ok ? "all kept" : "read (zstd)");
+	}
+}
+
+/* base_at() tells the layer what the base image CTX has at PATH. */
+static enum layer_below_kind base_at(void *ctx, const char *path,
+                                     const char **target)
+{
+	const struct archive_file *f = archive_image_entry(ctx, path);
+
+	if (!f)
+		return LAYER_BELOW_NONE;
+	if (f->type == '5')
+		return LAYER_BELOW_DIR;
+	if (f->type == '2' && f->link) {
+		*target = f->link;
+		return LAYER_BELOW_LINK;
+	}
+	return LAYER_BELOW_OTHER;
+}
+
+/* fill_layer() puts P's program and every --add into P's layer, placed on
+ * P's base, leaving tinyimg's own work folder and output out of every
+ * tree. */
 static int fill_layer(const struct build *b, struct platform *p)
 {
 	struct layer *layer = &p->layer;
 	size_t i;
 
 	layer_init(layer);
+	if (p->base) {
+		p->below.at = base_at;
+		p->below.ctx = p->base;
+		layer_set_below(layer, &p->below);
+		if (!b->o->quiet)
+			warn_unseen(b, p->base);
+	}
 	layer_skip_path(layer, b->workdir);
 	if (strcmp(b->o->output, "-") != 0)
 		layer_skip_path(layer, b->o->output);

@@ -862,7 +862,7 @@ int inspect_main(int argc, char **argv)
 {
 	struct options o;
 	struct archive ar;
-	struct archive_options ao = { 0, 1 };
+	struct archive_options ao = { 0, ARCHIVE_KEEP_ALL };
 	int r;
 
 	cleanup_install();

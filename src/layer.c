@@ -109,14 +109,137 @@ static void push(struct layer *l, struct layer_entry e)
 	l->v[l->n++] = e;
 }
 
-/* add_parents() adds an implicit folder entry for each parent of PATH,
- * saying that PATH (from ORIGIN) needs it. */
+void layer_set_below(struct layer *l, const struct layer_below *below)
+{
+	l->below = below;
+}
+
+enum { LINK_HOPS = 16 }; /* links followed in a row, as the kernel's 40 */
+
+/* below_at() is what the image below has at the first LEN bytes of PATH
+ * (absolute, clean), without the leading '/'; NONE when there is none. */
+static enum layer_below_kind below_at(const struct layer *l,
+                                      const char *path, size_t len,
+                                      const char **target)
+{
+	char *name;
+	enum layer_below_kind k;
+
+	if (!l->below || len <= 1)
+		return l->below && len <= 1 ? LAYER_BELOW_DIR : LAYER_BELOW_NONE;
+	name = util_xasprintf("%.*s", (int)(len - 1), path + 1);
+	k = l->below->at(l->below->ctx, name, target);
+	free(name);
+	return k;
+}
+
+/* fold() appends the path P to the absolute, clean path OUT (N bytes so
+ * far, room enough) part by part, "." dropped and ".." going up but never
+ * above the root, as a link is followed inside an image; returns the new
+ * length. */
+static size_t fold(char *out, size_t n, const char *p)
+{
+	while (*p) {
+		size_t k = strcspn(p, "/");
+
+		if (k == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			n = n > 1 ? n - 1 : 0;
+		} else if (k > 0 && !(k == 1 && p[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, p, k);
+			n += k;
+		}
+		p += k + (p[k] == '/');
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* follow() is PATH with the link at its first LEN bytes replaced by the
+ * link's TARGET (relative to the link's folder unless absolute): a heap
+ * string, absolute and clean ("/" at the least). */
+static char *follow(const char *path, size_t len, const char *target)
+{
+	char *out = util_xmalloc(strlen(path) + strlen(target) + 3);
+	size_t n = 0, dir = len;
+
+	while (dir > 0 && path[dir - 1] != '/')
+		dir--;
+	if (target[0] != '/') {
+		char *parent = util_xasprintf("%.*s", (int)dir, path);
+
+		n = fold(out, 0, parent);
+		free(parent);
+	}
+	n = fold(out, n, target);
+	n = fold(out, n, path + len);
+	if (n == 0)
+		strcpy(out, "/");
+	return out;
+}
+
+/* place() is where PATH (absolute, clean) lands on the image below: every
+ * folder above it (and PATH itself when WHOLE) followed through the
+ * image's links, until a part the image does not have as a folder or a
+ * link. A heap string, or NULL after a message about a loop. */
+static char *place(const struct layer *l, const char *path, int whole)
+{
+	char *cur = util_xstrdup(path);
+	size_t end = 1;
+	int hops = 0;
+
+	while (l->below && cur[end - 1] != '\0') {
+		const char *target = NULL;
+		size_t len = end + strcspn(cur + end, "/");
+		enum layer_below_kind k;
+		char *next;
+
+		if (cur[len] == '\0' && !whole)
+			break;
+		k = below_at(l, cur, len, &target);
+		if (k == LAYER_BELOW_DIR) {
+			end = len + 1;
+			continue;
+		}
+		if (k != LAYER_BELOW_LINK || !target)
+			break;
+		if (++hops > LINK_HOPS) {
+			free(cur);
+			util_error("%s: more than %d symbolic links in a row in "
+			           "the base image on the way", path, LINK_HOPS);
+			return NULL;
+		}
+		next = follow(cur, len, target);
+		free(cur);
+		cur = next;
+		end = 1;
+	}
+	return cur;
+}
+
+/* below_dir() says whether the image below has a folder at PATH. */
+static int below_dir(const struct layer *l, const char *path)
+{
+	const char *target;
+
+	return l->below && below_at(l, path, strlen(path), &target) ==
+	                   LAYER_BELOW_DIR;
+}
+
+/* add_parents() adds an implicit folder entry for each parent of PATH that
+ * the image below does not have, saying that PATH (from ORIGIN) needs it. */
 static void add_parents(struct layer *l, size_t origin, const char *path)
 {
-	const char *p;
+	const char *p, *target;
 
 	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
 		struct layer_entry e = { 0 };
+
+		if (l->below && below_at(l, path, (size_t)(p - path), &target) ==
+		                LAYER_BELOW_DIR)
+			continue;
 
 		e.name = util_xmalloc((size_t)(p - path) + 1);
 		memcpy(e.name, path + 1, (size_t)(p - path));
@@ -148,14 +271,22 @@ int layer_add_file(struct layer *l, size_t origin, const char *path,
                    const char *source, unsigned mode, uint64_t size)
 {
 	struct layer_entry e = { 0 };
+	char *placed;
+	int r;
 
-	if (layer_path_ok(path))
-		add_parents(l, origin, path);
+	if (!layer_path_ok(path))
+		return util_error("%s: not a clean absolute path in the image "
+		                  "(no '.', '..' or empty parts)", path);
+	if (!(placed = place(l, path, 0)))
+		return -1;
+	add_parents(l, origin, placed);
 	e.type = TAR_FILE;
 	e.mode = mode;
 	e.size = size;
 	e.source = util_xstrdup(source);
-	return add(l, origin, path, e);
+	r = add(l, origin, placed, e);
+	free(placed);
+	return r;
 }
 
 /* add_node() adds the host path SRC, described by ST, at DEST: a regular
@@ -239,14 +370,35 @@ int layer_add_tree(struct layer *l, size_t origin, const char *src,
                    const char *dest)
 {
 	struct stat st;
+	char *placed;
+	int r;
 
 	if (lstat(src, &st) < 0)
 		return util_error("%s:", src);
 	if (skipped(l, &st))
 		return 0;
-	if (strcmp(dest, "/") != 0 && layer_path_ok(dest))
-		add_parents(l, origin, dest);
-	return add_node(l, origin, src, &st, dest);
+	if (strcmp(dest, "/") == 0 || !layer_path_ok(dest))
+		return add_node(l, origin, src, &st, dest);
+	if (!(placed = place(l, dest, 0)))
+		return -1;
+	if (S_ISDIR(st.st_mode) && !below_dir(l, placed)) {
+		/* A folder where the base has a link to a folder: into it. */
+		char *into = place(l, placed, 1);
+
+		if (into && below_dir(l, into)) {
+			free(placed);
+			placed = into;
+		} else {
+			free(into);
+		}
+	}
+	add_parents(l, origin, placed);
+	if (S_ISDIR(st.st_mode) && below_dir(l, placed))
+		r = add_children(l, origin, src, placed);
+	else
+		r = add_node(l, origin, src, &st, placed);
+	free(placed);
+	return r;
 }
 
 /* key_len() is the length of NAME without a folder's trailing '/'. */

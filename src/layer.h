@@ -33,6 +33,23 @@ struct layer_skip {
 	ino_t ino;
 };
 
+/* What an image below (a base) has at a path. */
+enum layer_below_kind {
+	LAYER_BELOW_NONE,  /* nothing */
+	LAYER_BELOW_DIR,   /* a folder */
+	LAYER_BELOW_LINK,  /* a symbolic link */
+	LAYER_BELOW_OTHER, /* anything else */
+};
+
+/* The image a layer goes on: AT says what is at PATH (clean, relative:
+ * "usr/bin"), links not followed, and for a link sets *TARGET to its
+ * target (owned by CTX). */
+struct layer_below {
+	enum layer_below_kind (*at)(void *ctx, const char *path,
+	                            const char **target);
+	void *ctx;
+};
+
 struct layer {
 	struct layer_entry *v;
 	size_t n, cap;
@@ -40,6 +57,7 @@ struct layer {
 	size_t norigins;
 	struct layer_skip *skip;
 	size_t nskip;
+	const struct layer_below *below; /* or NULL: FROM scratch */
 };
 
 void layer_init(struct layer *l);
@@ -52,6 +70,13 @@ size_t layer_origin(struct layer *l, const char *what);
 /* Keep the host file or folder PATH (when it exists) out of every tree
  * that layer_add_tree walks: tinyimg's own work folder and output. */
 void layer_skip_path(struct layer *l, const char *path);
+
+/* Place what is added from now on on the image BELOW, as Docker's COPY
+ * does: the folders above a destination are followed through BELOW's
+ * symbolic links (inside its root, at most 16), a folder BELOW has gets no
+ * entry of ours (its mode and owner stay), and a folder added where BELOW
+ * has a folder (or a link to one) adds only what it holds. */
+void layer_set_below(struct layer *l, const struct layer_below *below);
 
 /* Add the regular file SOURCE (SIZE bytes) as PATH (absolute, e.g.
  * "/usr/bin/x"), with folder entries (0755) for each parent. 0, or -1 after

@@ -130,6 +130,37 @@ check "--format docker with several platforms: a usage error, nothing written" "
 check "two inputs for one platform: an error naming both" "1 yes" \
 	"$? $(grep -q "$ASM/hello.asm and $ASM/tiny.asm are both programs for linux/386" "$W/err" && echo yes)"
 
+# --- files placed on a base as Docker's COPY places them ----------------------------
+# A merged-/usr base: /bin is a link to usr/bin, /tmp is sticky, /lp a link
+# to a folder, /loop1 and /loop2 links to each other, /up a link to "..".
+mkdir -p "$W/mu/usr/bin" "$W/mu/tmp" "$W/mu/opt/real" "$W/into"
+chmod 1777 "$W/mu/tmp"
+ln -s usr/bin "$W/mu/bin"
+ln -s /opt/real "$W/mu/lp"
+ln -s loop2 "$W/mu/loop1"
+ln -s loop1 "$W/mu/loop2"
+ln -s .. "$W/mu/up"
+echo tool >"$W/mu/usr/bin/tool"
+[ -x /bin/busybox ] && cp /bin/busybox "$W/mu/usr/bin/busybox" && ln -s busybox "$W/mu/usr/bin/sh"
+echo motd >"$W/motd"
+echo inside >"$W/into/inside"
+"${BUILD[@]}" "$ASM/hello64.asm" --path /usr/bin/hello64 --add "$W/mu:/" -t mu:1 -o "$W/b-mu.tar"
+# layer_names TARBALL: the entries of the top layer, one line.
+layer_names() { fact "$1" '" ".join(f["name"] for f in d["images"][0]["layers"][-1]["files"])'; }
+"${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-mu.tar" --path /bin/app \
+	--add "$W/motd:/tmp/motd" --add "$W/into:/lp" --add "$W/motd:/up/up/etc/motd" \
+	-t on-mu -o "$W/on-mu.tar"
+check "on a base: /bin/app lands in usr/bin through the base's link, no entry for a folder the base has" \
+	"etc etc/motd opt/real/inside tmp/motd usr/bin/app" "$(layer_names "$W/on-mu.tar")"
+check "...the entrypoint stays the path asked for" '["/bin/app"]' \
+	"$(fact "$W/on-mu.tar" 'json.dumps(d["images"][0]["config"]["entrypoint"])')"
+"$TINYIMG" build -q "$ASM/hello64.asm" --base "$W/b-mu.tar" --path /loop1/app -o "$W/bad.tar" 2>"$W/err"
+check "a loop of links in the base on the way: exit 1, said, nothing written" "1 yes no" \
+	"$? $(grep -q '/loop1/app: more than 16 symbolic links in a row in the base image' "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
+"${BUILD[@]}" "$ASM/hello64.asm" --path /bin/app --add "$W/motd:/tmp/motd" -t scratch -o "$W/scratch.tar"
+check "FROM scratch nothing changes: every parent folder has its entry" \
+	"bin bin/app tmp tmp/motd" "$(layer_names "$W/scratch.tar")"
+
 # --- the services ------------------------------------------------------------------
 if ! have dockerd skopeo ctr curl; then
 	skip "base images and platforms under docker, containerd and a registry" \
@@ -203,6 +234,12 @@ if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 	check_cmd "an image on a base passes the OCI schemas" \
 		/usr/bin/python3 -W ignore "$TOP/tests/schema.py" "$W/on-registry.tar"
 fi
+
+# What docker makes of files placed on the merged-/usr base.
+"$DOCKER" load -i "$W/on-mu.tar" >/dev/null
+check "on a merged-/usr base under docker: /bin still a link, /tmp still 1777, every file where asked" \
+	"Hello World|usr/bin 1777 tool motd inside motd" \
+	"$(drun on-mu)|$(drun --entrypoint /bin/sh on-mu -c 'echo $(readlink /bin) $(stat -c %a /tmp) $(cat /bin/tool /tmp/motd /lp/inside /etc/motd)')"
 
 # --cmd with a base; no INPUT: files added, entrypoint and cmd inherited.
 "${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-tinyimg.tar" --cmd 'x "y z"' -t cmd-on -o "$W/cmd-on.tar"
