@@ -495,8 +495,11 @@ static void base_layers(const struct build *b, struct platform *p,
 		struct image_layer *l = &p->layers[(*n)++];
 		const struct archive_layer *al = &img->layers[i];
 
-		l->media_type = al->desc.media_type ? al->desc.media_type
-		                                    : MODEL_MT_OCI_LAYER;
+		/* Our manifest is an OCI one: Docker's layer types are
+		 * named as OCI names the same bytes. */
+		l->media_type = al->desc.media_type
+		                ? model_layer_oci_type(al->desc.media_type)
+		                : MODEL_MT_OCI_LAYER;
 		l->digest = al->blob->sha;
 		l->size = al->blob->size;
 		l->diff_id = img->config.diff_ids[i];

@@ -558,6 +558,22 @@ void model_index_free(struct model_index *x)
 	memset(x, 0, sizeof *x);
 }
 
+const char *model_layer_oci_type(const char *mt)
+{
+	static const char *const map[][2] = {
+		{ MODEL_MT_DOCKER_LAYER, MODEL_MT_OCI_LAYER },
+		{ MODEL_MT_DOCKER_LAYER_GZIP, MODEL_MT_OCI_LAYER_GZIP },
+		{ MODEL_MT_DOCKER_LAYER_FOREIGN,
+		  MODEL_MT_OCI_LAYER_NONDIST_GZIP },
+	};
+	size_t i;
+
+	for (i = 0; mt && i < sizeof map / sizeof *map; i++)
+		if (strcmp(mt, map[i][0]) == 0)
+			return map[i][1];
+	return mt;
+}
+
 int model_layer_compression(const char *mt)
 {
 	static const struct {
@@ -569,12 +585,10 @@ int model_layer_compression(const char *mt)
 		{ MODEL_MT_OCI_LAYER_ZSTD, 3 },
 		{ MODEL_MT_DOCKER_LAYER, 1 },
 		{ MODEL_MT_DOCKER_LAYER_GZIP, 2 },
-		{ "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", 2 },
-		{ "application/vnd.oci.image.layer.nondistributable.v1.tar", 1 },
-		{ "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-		  2 },
-		{ "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-		  3 },
+		{ MODEL_MT_DOCKER_LAYER_FOREIGN, 2 },
+		{ MODEL_MT_OCI_LAYER_NONDIST, 1 },
+		{ MODEL_MT_OCI_LAYER_NONDIST_GZIP, 2 },
+		{ MODEL_MT_OCI_LAYER_NONDIST_ZSTD, 3 },
 	};
 	size_t i;
 

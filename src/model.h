@@ -25,6 +25,14 @@
 #define MODEL_MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
 #define MODEL_MT_DOCKER_LAYER_GZIP \
 	"application/vnd.docker.image.rootfs.diff.tar.gzip"
+#define MODEL_MT_DOCKER_LAYER_FOREIGN \
+	"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+#define MODEL_MT_OCI_LAYER_NONDIST \
+	"application/vnd.oci.image.layer.nondistributable.v1.tar"
+#define MODEL_MT_OCI_LAYER_NONDIST_GZIP \
+	"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+#define MODEL_MT_OCI_LAYER_NONDIST_ZSTD \
+	"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
 
 /* A SHA-256 digest. */
 struct model_digest {
@@ -133,6 +141,11 @@ void model_descriptor_free(struct model_descriptor *d);
 /* Is MT a layer media type tinyimg knows, and how is it compressed?
  * Returns 0 (not a layer type), 1 (plain tar), 2 (gzip) or 3 (zstd). */
 int model_layer_compression(const char *mt);
+
+/* The OCI media type of the layer media type MT: Docker's own layer types
+ * become their OCI names (the bytes and digests are the same), anything
+ * else is MT itself. */
+const char *model_layer_oci_type(const char *mt);
 
 /* The value of annotation KEY in KV, or NULL. */
 const char *model_kvs_get(const struct model_kvs *kv, const char *key);

@@ -12,6 +12,11 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
         SRC with one defect (see KINDS below); prints the text inspect must say.
     mkimages.py label SRC.tar OUT.tar KEY VALUE
         SRC with one more label in its config, digests updated.
+    mkimages.py config SRC.tar OUT.tar PYTHON
+        SRC with its config (the dict c) changed by the Python code.
+    mkimages.py dockertypes SRC.tar OUT.tar
+        SRC with Docker's media types in its manifest (Docker 25+ saves
+        pulled images so).
     mkimages.py bomb OUT.tar
         a valid image whose gzip layer inflates to 1 GiB of zeros from ~1 MB.
     mkimages.py gzimage LAYER.tar OUT.tar
@@ -330,9 +335,9 @@ def retarget_layer(members, entry, index, manifest, config, layer):
     return out
 
 
-def label(src, out, key, value):
-    """SRC with the label KEY=VALUE in its config (any bytes in the key,
-    '=' included), every digest that names the config updated."""
+def edit(src, out, config_fn=None, manifest_fn=None):
+    """SRC with its config and manifest changed by CONFIG_FN(dict) and
+    MANIFEST_FN(dict), every digest that names them updated."""
     members = read(src)
     files = {m.name: d for m, d in members}
     config, layers, entry = image(members)
@@ -340,10 +345,14 @@ def label(src, out, key, value):
     man_name = "blobs/sha256/" + index["manifests"][0]["digest"][7:]
     manifest = json.loads(files[man_name])
     cfg = json.loads(config)
-    cfg.setdefault("config", {}).setdefault("Labels", {})[key] = value
+    if config_fn:
+        config_fn(cfg)
     new_cfg = dumps(cfg)
     manifest["config"].update(digest="sha256:" + sha(new_cfg),
                               size=len(new_cfg))
+    if manifest_fn:
+        manifest_fn(manifest)
+    index["manifests"][0]["mediaType"] = manifest["mediaType"]
     entry["Config"] = "blobs/sha256/" + sha(new_cfg)
     members = [(m, d) for m, d in members
                if m.name not in (man_name, "blobs/sha256/" + sha(config))]
@@ -351,6 +360,31 @@ def label(src, out, key, value):
     members = rewrite(members, "manifest.json", dumps([entry]))
     members = new_manifest(members, index, man_name, manifest)
     write(out, members)
+
+
+def label(src, out, key, value):
+    """SRC with the label KEY=VALUE in its config (any bytes in the key,
+    '=' included)."""
+    edit(src, out, lambda c: c.setdefault("config", {}).setdefault(
+        "Labels", {}).__setitem__(key, value))
+
+
+def config(src, out, code):
+    """SRC with its config (the dict c) changed by the Python CODE."""
+    def run(c):
+        exec(code, {"c": c})
+    edit(src, out, run)
+
+
+def docker_types(manifest):
+    """MANIFEST named with Docker's media types, as Docker 25+ saves an
+    image pulled from a registry."""
+    manifest["mediaType"] = \
+        "application/vnd.docker.distribution.manifest.v2+json"
+    manifest["config"]["mediaType"] = \
+        "application/vnd.docker.container.image.v1+json"
+    for layer in manifest["layers"]:
+        layer["mediaType"] = "application/vnd.docker.image.rootfs.diff.tar"
 
 
 def bomb(out):
@@ -427,6 +461,10 @@ def main():
         print(corrupt(args[1], args[2], args[3]))
     elif args[:1] == ["label"]:
         label(*args[1:5])
+    elif args[:1] == ["config"]:
+        config(*args[1:4])
+    elif args[:1] == ["dockertypes"]:
+        edit(args[1], args[2], None, docker_types)
     elif args[:1] == ["bomb"]:
         bomb(args[1])
     elif args[:1] == ["gzimage"]:

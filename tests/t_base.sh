@@ -161,6 +161,24 @@ check "a loop of links in the base on the way: exit 1, said, nothing written" "1
 check "FROM scratch nothing changes: every parent folder has its entry" \
 	"bin bin/app tmp tmp/motd" "$(layer_names "$W/scratch.tar")"
 
+# A base whose manifest uses Docker's media types (Docker 25+ saves pulled
+# images so): our manifest is OCI, so its layers get their OCI names.
+$MK dockertypes "$W/b-mu.tar" "$W/b-dockertypes.tar"
+"${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-dockertypes.tar" -t on-dt -o "$W/on-dt.tar"
+check "a base with Docker media types: the base reads valid, ours carry OCI layer types" \
+	"application/vnd.docker.image.rootfs.diff.tar application/vnd.oci.image.layer.v1.tar application/vnd.oci.image.layer.v1.tar" \
+	"$(fact "$W/b-dockertypes.tar" 'd["images"][0]["layers"][0]["media_type"]') $(fact "$W/on-dt.tar" '" ".join(l["media_type"] for l in d["images"][0]["layers"])')"
+if have skopeo umoci; then
+	skopeo copy -q oci-archive:"$W/on-dt.tar" docker-archive:"$W/on-dt-docker.tar":x:1 2>"$W/err"
+	check "...skopeo converts the result to a docker-archive" "0 " "$? $(cat "$W/err")"
+	skopeo copy -q oci-archive:"$W/on-dt.tar" oci:"$W/on-dt-oci":x 2>/dev/null &&
+		umoci unpack --rootless --image "$W/on-dt-oci":x "$W/on-dt-bundle" >/dev/null 2>"$W/err"
+	check "...umoci unpacks it: the base's files and our program" "0 yes yes" \
+		"$? $([ -f "$W/on-dt-bundle/rootfs/usr/bin/tool" ] && echo yes) $([ -x "$W/on-dt-bundle/rootfs/hello64" ] && echo yes)"
+else
+	skip "a Docker-typed base's result converts with skopeo and unpacks with umoci" "skopeo or umoci not installed"
+fi
+
 # --- the services ------------------------------------------------------------------
 if ! have dockerd skopeo ctr curl; then
 	skip "base images and platforms under docker, containerd and a registry" \
