@@ -261,6 +261,58 @@ static char *base_images(const struct archive *ar)
 	return list;
 }
 
+/* base_fits() says whether the base image IMG is one to build on for
+ * linux/ARCH[/VARIANT] (VARIANT NULL: any). */
+static int base_fits(const struct archive_image *img, const char *arch,
+                     const char *variant)
+{
+	struct model_platform plat = archive_image_platform(img);
+
+	return !img->attestation && img->has_config && plat.architecture &&
+	       plat.os && strcmp(plat.os, "linux") == 0 &&
+	       strcmp(plat.architecture, arch) == 0 &&
+	       (!variant || !plat.variant || strcmp(plat.variant, variant) == 0);
+}
+
+/* image_name() is how a message names the base image IMG: its first tag,
+ * or its config digest. */
+static void image_name(const struct archive_image *img, char *buf,
+                       size_t len)
+{
+	char digest[72];
+
+	model_digest_string(&img->config_digest, digest);
+	snprintf(buf, len, "%s", img->ntags ? img->tags[0] : digest);
+}
+
+/* one_base() checks that the base has no other image than ONE for ONE's
+ * platform (the same image under another tag is the same): which of two
+ * to build on cannot be told. 0, or -1 after a message. */
+static int one_base(const struct build *b, const struct archive_image *one,
+                    const char *arch, const char *variant)
+{
+	const struct archive *ar = &b->base;
+	char a[256], c[256], plat[128];
+	size_t i;
+
+	for (i = 0; i < ar->nimages; i++) {
+		const struct archive_image *img = &ar->images[i];
+
+		if (img == one || !base_fits(img, arch, variant) ||
+		    model_digest_equal(&img->config_digest, &one->config_digest))
+			continue;
+		image_name(one, a, sizeof a);
+		image_name(img, c, sizeof c);
+		archive_platform_text(one, plat, sizeof plat);
+		return util_error("--base %s holds two images for %s, %s and "
+		                  "%s: which to build on cannot be told; give "
+		                  "a tarball of one (docker save NAME, or "
+		                  "skopeo copy ...:NAME)", b->o->base, plat, a,
+		                  c);
+	}
+	return 0;
+}
+
 /* pick_base() finds the base's image for the platform P, or says which
  * platforms the base has. */
 static int pick_base(struct build *b, struct platform *p)
@@ -270,18 +322,10 @@ static int pick_base(struct build *b, struct platform *p)
 	char *list;
 
 	for (i = 0; i < ar->nimages; i++) {
-		struct archive_image *img = &ar->images[i];
-		struct model_platform plat = archive_image_platform(img);
-
-		if (img->attestation || !img->has_config || !plat.architecture ||
-		    !plat.os || strcmp(plat.os, "linux") != 0 ||
-		    strcmp(plat.architecture, p->arch) != 0)
+		if (!base_fits(&ar->images[i], p->arch, p->variant))
 			continue;
-		if (p->variant && plat.variant &&
-		    strcmp(plat.variant, p->variant) != 0)
-			continue;
-		p->base = img;
-		return 0;
+		p->base = &ar->images[i];
+		return one_base(b, p->base, p->arch, p->variant);
 	}
 	list = base_images(ar);
 	util_error("--base %s has no image for linux/%s%s%s (%s) has: %s",
@@ -340,6 +384,14 @@ static int make_platforms(struct build *b)
 			return util_error("--base %s: an image for %s, not a Linux "
 			                  "one", b->o->base,
 			                  plat.os ? plat.os : "no os");
+		if (one_base(b, p->base, p->arch, p->variant) < 0)
+			return -1;
+		for (j = 0; j + 1 < b->nplats; j++)
+			if (model_digest_equal(&b->plats[j].base->config_digest,
+			                       &p->base->config_digest))
+				break;
+		if (j + 1 < b->nplats)
+			b->nplats--; /* the same image under another tag */
 	}
 	if (b->nplats > 1 && b->o->format == IMAGE_FORMAT_DOCKER)
 		return util_error("--base %s has %zu platforms, and --format "

@@ -17,6 +17,9 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
     mkimages.py dockertypes SRC.tar OUT.tar
         SRC with Docker's media types in its manifest (Docker 25+ saves
         pulled images so).
+    mkimages.py join A.tar B.tar OUT.tar
+        the OCI views of A and B in one tarball, index.json listing both
+        (as `docker save a b` holds two images).
     mkimages.py bomb OUT.tar
         a valid image whose gzip layer inflates to 1 GiB of zeros from ~1 MB.
     mkimages.py gzimage LAYER.tar OUT.tar
@@ -387,6 +390,19 @@ def docker_types(manifest):
         layer["mediaType"] = "application/vnd.docker.image.rootfs.diff.tar"
 
 
+def join(a, b, out):
+    """The OCI views of tarballs A and B in one, index.json naming both."""
+    files, index = {}, {"schemaVersion": 2, "manifests": []}
+    for path in (a, b):
+        members = {m.name: d for m, d in read(path) if m.isreg()}
+        index["manifests"] += json.loads(members.pop("index.json"))[
+            "manifests"]
+        members.pop("manifest.json", None)
+        files.update(members)
+    files["index.json"] = dumps(index)
+    write(out, sorted(files.items()))
+
+
 def bomb(out):
     """A valid image whose one gzip layer is a tar holding a 1 GiB file of
     zeros: about 1 MB compressed."""
@@ -465,6 +481,8 @@ def main():
         config(*args[1:4])
     elif args[:1] == ["dockertypes"]:
         edit(args[1], args[2], None, docker_types)
+    elif args[:1] == ["join"]:
+        join(*args[1:4])
     elif args[:1] == ["bomb"]:
         bomb(args[1])
     elif args[:1] == ["gzimage"]:

@@ -179,6 +179,23 @@ else
 	skip "a Docker-typed base's result converts with skopeo and unpacks with umoci" "skopeo or umoci not installed"
 fi
 
+# A base holding two images for one platform (docker save a b): which to
+# build on cannot be told; one image under two tags is one image.
+"${BUILD[@]}" "$ASM/hello64.asm" -e WHICH=a -t two:a -o "$W/two-a.tar"
+"${BUILD[@]}" "$ASM/hello64.asm" -e WHICH=b -t two:b -o "$W/two-b.tar"
+$MK join "$W/two-a.tar" "$W/two-b.tar" "$W/b-two.tar"
+for args in "$ASM/hello64.asm" "--add $W/motd:/motd"; do
+	"$TINYIMG" build -q $args --base "$W/b-two.tar" -t t:1 -o "$W/bad.tar" 2>"$W/err"
+	rc=$?
+	check "a base with two images for linux/amd64 ($(echo "$args" | sed "s|$W/||; s|$ASM/||")): exit 1, both named, nothing written" \
+		"1 tinyimg: --base $W/b-two.tar holds two images for linux/amd64, two:a and two:b: which to build on cannot be told; give a tarball of one (docker save NAME, or skopeo copy ...:NAME) no" \
+		"$rc $(cat "$W/err") $([ -e "$W/bad.tar" ] && echo yes || echo no)"
+done
+"${BUILD[@]}" "$ASM/hello64.asm" -t two:a -t two:c -o "$W/two-tags.tar"
+"${BUILD[@]}" --base "$W/two-tags.tar" --add "$W/motd:/motd" -t t:1 -o "$W/two-tags-on.tar"
+check "...one image under two tags is one image: one image out" "0 1" \
+	"$? $(fact "$W/two-tags-on.tar" 'len(d["images"])')"
+
 # --- the services ------------------------------------------------------------------
 if ! have dockerd skopeo ctr curl; then
 	skip "base images and platforms under docker, containerd and a registry" \
