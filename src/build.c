@@ -400,12 +400,20 @@ static int make_platforms(struct build *b)
 	return 0;
 }
 
-/* warn_unseen() warns when a layer of the base IMG was not listed whole
- * (zstd, or past the limits): its folders and links are not followed. */
-static void warn_unseen(const struct build *b, const struct archive_image *img)
+/* warn_base() warns of what tinyimg does not do with the base IMG: a
+ * layer not listed whole (zstd, or past the limits), whose folders and
+ * links are not followed, and ONBUILD triggers, not run nor passed on. */
+static void warn_base(const struct build *b, const struct archive_image *img)
 {
+	const char *onbuild = model_kvs_get(&img->config.runtime_extras,
+	                                    "OnBuild");
 	size_t i;
 
+	if (onbuild && strcmp(onbuild, "null") != 0 &&
+	    strcmp(onbuild, "[]") != 0)
+		fprintf(stderr, "tinyimg: warning: --base %s has ONBUILD "
+		        "triggers; tinyimg runs nothing, so they are not run, "
+		        "and they are not passed on\n", b->o->base);
 	for (i = 0; i < img->nlayers; i++) {
 		const struct archive_member *m = img->layers[i].blob;
 
@@ -449,7 +457,7 @@ static int fill_layer(const struct build *b, struct platform *p)
 		p->below.ctx = p->base;
 		layer_set_below(layer, &p->below);
 		if (!b->o->quiet)
-			warn_unseen(b, p->base);
+			warn_base(b, p->base);
 	}
 	layer_skip_path(layer, b->workdir);
 	if (strcmp(b->o->output, "-") != 0)
@@ -482,6 +490,27 @@ static void copy_list(struct image_list *l, char *const *v, size_t n)
 
 	for (i = 0; i < n; i++)
 		image_list_push(l, util_xstrdup(v[i]));
+}
+
+/* runnable() refuses a config that options made with nothing to run: no
+ * entrypoint (the base has none) and an empty --cmd, or a --cmd whose
+ * first word, then the program, is blank. */
+static int runnable(const struct build *b, const struct image_spec *spec)
+{
+	const char *first = spec->entrypoint.n ? spec->entrypoint.v[0]
+	                    : spec->cmd.n ? spec->cmd.v[0] : NULL;
+
+	if (!b->o->has_cmd || spec->entrypoint.n)
+		return 0;
+	if (!first)
+		return util_error("--cmd is empty and the base %s has no "
+		                  "entrypoint: the image would have nothing to "
+		                  "run", b->o->base);
+	if (first[strspn(first, " \t\n\r\v\f")] == '\0')
+		return util_error("--cmd: its first word, the program to run "
+		                  "(the base %s has no entrypoint), is blank",
+		                  b->o->base);
+	return 0;
 }
 
 /* merge() works out P's runtime config as FROM in a Dockerfile does: the
@@ -602,6 +631,8 @@ static int make_image(struct build *b, struct platform *p,
 	spec->created_by = p->created_by;
 	spec->base = p->base ? &p->base->config : NULL;
 	merge(b, p, spec);
+	if (runnable(b, spec) < 0)
+		return -1;
 	one->layers = p->layers;
 	one->nlayers = n;
 	return 0;

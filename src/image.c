@@ -107,6 +107,11 @@ static void base_extras(struct json *j, const struct model_config *base)
 	for (i = 0; base && i < base->runtime_extras.n; i++) {
 		const struct model_kv *kv = &base->runtime_extras.v[i];
 
+		/* ONBUILD triggers run when an image is built FROM the base,
+		 * and are not passed on; tinyimg runs nothing (build.c
+		 * warns). */
+		if (strcmp(kv->key, "OnBuild") == 0)
+			continue;
 		json_key(j, kv->key);
 		json_raw(j, kv->value, strlen(kv->value));
 	}
@@ -137,16 +142,21 @@ static void runtime_config(struct json *j, const struct image_spec *spec)
 	json_object_end(j);
 }
 
-/* history() writes the base's history entries, then ours. */
+/* history() writes the base's history entries, one for each base layer
+ * its history leaves out (so that the entries that are not empty_layer
+ * match the layers one for one, as Docker and BuildKit count them), then
+ * ours. */
 static void history(struct json *j, const struct image_spec *spec,
                     const char *created)
 {
-	size_t i, n = spec->base ? spec->base->nhistory : 0;
+	size_t i, n = spec->base ? spec->base->nhistory : 0, layers = 0;
 
 	json_key(j, "history");
 	json_array_begin(j);
 	for (i = 0; i < n; i++) {
 		const struct model_history *h = &spec->base->history[i];
+
+		layers += !h->empty_layer;
 
 		json_object_begin(j);
 		if (h->created)
@@ -159,6 +169,12 @@ static void history(struct json *j, const struct image_spec *spec,
 			json_key(j, "empty_layer");
 			json_bool(j, 1);
 		}
+		json_object_end(j);
+	}
+	for (; spec->base && layers < spec->base->ndiff_ids; layers++) {
+		json_object_begin(j);
+		json_key_string(j, "comment", "a layer of the base image that "
+		                "its history did not describe");
 		json_object_end(j);
 	}
 	json_object_begin(j);

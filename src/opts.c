@@ -478,6 +478,29 @@ static int one_option(int c, const char *arg, struct opts *o)
 	return OPTS_USAGE;
 }
 
+/* blank() says whether the word S names no program: empty, or only
+ * blanks and line breaks. */
+static int blank(const char *s)
+{
+	return s[strspn(s, " \t\n\r\v\f")] == '\0';
+}
+
+/* check_command() refuses an --entrypoint or --cmd whose first word, the
+ * program docker would run, is blank. */
+static int check_command(const struct opts *o)
+{
+	const struct image_list *l = o->has_entrypoint && o->entrypoint.n
+	                             ? &o->entrypoint
+	                             : o->has_entrypoint ? &o->cmd : NULL;
+
+	if (l && l->n && blank(l->v[0]))
+		return opts_usage_error("%s: its first word, the program to "
+		                        "run, is blank", l == &o->cmd
+		                        ? "--cmd (with an empty --entrypoint)"
+		                        : "--entrypoint");
+	return 0;
+}
+
 /* check_positionals() takes the input files: one image per platform; none
  * with --base adds files to the base's images. */
 static int check_positionals(int argc, char **argv, struct opts *o)
@@ -497,6 +520,8 @@ static int check_positionals(int argc, char **argv, struct opts *o)
 		return opts_usage_error("--entrypoint is empty and no --cmd "
 		                        "gives a command: the image would have "
 		                        "nothing to run");
+	if (check_command(o) != 0)
+		return OPTS_USAGE;
 	if (o->quiet && o->verbose)
 		return opts_usage_error("--quiet and --verbose contradict each "
 		                        "other");

@@ -196,6 +196,21 @@ done
 check "...one image under two tags is one image: one image out" "0 1" \
 	"$? $(fact "$W/two-tags-on.tar" 'len(d["images"])')"
 
+# A base without history, with ONBUILD triggers, and with no entrypoint.
+$MK config "$W/b-mu.tar" "$W/b-odd.tar" 'del c["history"]; c["config"]["OnBuild"] = ["RUN echo hi"]; c["config"].pop("Entrypoint", None)'
+"$TINYIMG" build "$ASM/hello64.asm" --base "$W/b-odd.tar" -t odd -o "$W/on-odd.tar" 2>"$W/err"
+check "a base without history: one entry for its layer, then ours, so entries match layers" \
+	"0 2 2 a layer of the base image that its history did not describe|tinyimg build hello64.asm" \
+	"$? $(fact "$W/on-odd.tar" 'str(len(d["images"][0]["layers"])) + " " + str(len(d["images"][0]["config"]["history"])) + " " + "|".join(h["comment"] or h["created_by"] for h in d["images"][0]["config"]["history"])')"
+check "a base with ONBUILD triggers: a warning, and they are not passed on" "yes no" \
+	"$(grep -q 'has ONBUILD triggers; tinyimg runs nothing, so they are not run, and they are not passed on' "$W/err" && echo yes) $(tar -xOf "$W/on-odd.tar" --wildcards 'blobs/*' | grep -q OnBuild && echo yes || echo no)"
+"$TINYIMG" build -q --base "$W/b-odd.tar" --add "$W/motd:/motd" --cmd '' -o "$W/bad.tar" 2>"$W/err"
+check "--cmd '' on a base with no entrypoint: nothing to run, exit 1, nothing written" "1 yes no" \
+	"$? $(grep -q "cmd is empty and the base $W/b-odd.tar has no entrypoint: the image would have nothing to run" "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
+"$TINYIMG" build -q --base "$W/b-odd.tar" --add "$W/motd:/motd" --cmd '"" x' -o "$W/bad.tar" 2>"$W/err"
+check "--cmd '\"\" x' there: a blank program, exit 1" "1 yes" \
+	"$? $(grep -q -- "--cmd: its first word, the program to run (the base $W/b-odd.tar has no entrypoint), is blank" "$W/err" && echo yes)"
+
 # --- the services ------------------------------------------------------------------
 if ! have dockerd skopeo ctr curl; then
 	skip "base images and platforms under docker, containerd and a registry" \

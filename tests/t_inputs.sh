@@ -387,6 +387,13 @@ check "-o '' is a usage error, before any work" "2 yes 0" \
 refuse "--entrypoint '[]' with no --cmd" 2 "the image would have nothing to run" --entrypoint '[]' "$H"
 refuse "--entrypoint '' with no --cmd" 2 "nothing to run" --entrypoint '' "$H"
 refuse "--entrypoint '[]' with --cmd '[]'" 2 "nothing to run" --entrypoint '[]' --cmd '[]' "$H"
+for e in '""' '[""]' "''" '[" "]' $'\r' $'\f\v' $'"\t"'; do
+	refuse "--entrypoint $(printf %q "$e"): a blank program" 2 \
+		"--entrypoint: its first word, the program to run, is blank" --entrypoint "$e" "$H"
+done
+refuse "--entrypoint '[]' --cmd '[\"\"]': a blank program" 2 \
+	"--cmd (with an empty --entrypoint): its first word, the program to run, is blank" --entrypoint '[]' --cmd '[""]' "$H"
+build_ok "--cmd '[\"\"]' with the program as entrypoint: an empty argument is fine" --cmd '[""]' "$H"
 build_ok "--entrypoint '[]' with a --cmd runs the cmd" --entrypoint '[]' --cmd /hello "$H"
 check "...no Entrypoint, Cmd the program" 'null ["/hello"]' \
 	"$($VALIDATE "$W/ok.tar" entrypoint cmd | tr '\n' ' ' | sed 's/ $//')"
