@@ -52,6 +52,60 @@ static int word_is(const char **p, const char *w)
 	return 1;
 }
 
+/* radix() is the radix the letter C names in a nasm number (0x40, 40h,
+ * 0b1000000, 64d, ...), or 0. */
+static int radix(char c)
+{
+	switch (tolower((unsigned char)c)) {
+	case 'b': case 'y': return 2;
+	case 'o': case 'q': return 8;
+	case 'd': case 't': return 10;
+	case 'h': case 'x': return 16;
+	default: return 0;
+	}
+}
+
+/* nasm_number() reads the number at P as nasm's readnum() does for the
+ * BITS directive: "64", "064", "64d", "0x40", "40h", "$40", "0b1000000",
+ * "6_4", any case; -1 when it is not one (or is over 1000). */
+static long nasm_number(const char *p)
+{
+	const char *q = p;
+	int pre = 0, suf = 0, base = 10;
+	long v = 0;
+
+	while (isalnum((unsigned char)*q) || *q == '$' || *q == '_')
+		q++;
+	if (q - p > 2 && p[0] == '0' && (pre = radix(p[1])) != 0)
+		;
+	else if (q - p > 1 && p[0] == '$')
+		pre = 16;
+	if (q - p > 1)
+		suf = radix(q[-1]);
+	if (pre > suf) {
+		base = pre;
+		p += p[0] == '$' ? 1 : 2;
+	} else if (suf > pre) {
+		base = suf;
+		q--;
+	}
+	if (p == q)
+		return -1;
+	for (; p < q; p++) {
+		int d = isdigit((unsigned char)*p) ? *p - '0'
+		        : isalpha((unsigned char)*p)
+		        ? tolower((unsigned char)*p) - 'a' + 10 : -1;
+
+		if (*p == '_')
+			continue;
+		if (d < 0 || d >= base)
+			return -1;
+		if ((v = v * base + d) > 1000)
+			return -1;
+	}
+	return v;
+}
+
 /* scan_line() notes a BITS/USEnn or ORG directive on the preprocessed
  * LINE in *S: "[bits 64]", "[org 0x100]", or the plain word forms. */
 static void scan_line(const char *p, struct toolchain_source *s)
@@ -66,12 +120,12 @@ static void scan_line(const char *p, struct toolchain_source *s)
 	} else if (word_is(&p, "bits")) {
 		while (isspace((unsigned char)*p))
 			p++;
-		if (word_is(&p, "16"))
-			s->bits |= TOOLCHAIN_BITS16;
-		else if (word_is(&p, "32"))
-			s->bits |= TOOLCHAIN_BITS32;
-		else if (word_is(&p, "64"))
-			s->bits |= TOOLCHAIN_BITS64;
+		switch (nasm_number(p)) {
+		case 16: s->bits |= TOOLCHAIN_BITS16; break;
+		case 32: s->bits |= TOOLCHAIN_BITS32; break;
+		case 64: s->bits |= TOOLCHAIN_BITS64; break;
+		default: break; /* nasm refuses it */
+		}
 	} else if (word_is(&p, "use16")) {
 		s->bits |= TOOLCHAIN_BITS16;
 	} else if (word_is(&p, "use32")) {

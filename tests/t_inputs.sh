@@ -373,6 +373,17 @@ refuse "BITS 32 and BITS 64 in one source" 1 "says both BITS 32 and BITS 64" "$W
 refuse "...--arch amd64 names the BITS 32 that contradicts it" 1 "says BITS 32, which is not code for --arch amd64" --arch amd64 "$W/bits/mixed.asm"
 printf '%%ifidn __OUTPUT_FORMAT__, elf64\n        BITS 32\n%%else\n        BITS 64\n%%endif\n        SECTION .text\n        global _start\n_start: ret\n' >"$W/bits/flip.asm"
 refuse "BITS that changes with the output format" 1 "says different BITS for -f elf32 and -f elf64" "$W/bits/flip.asm"
+# BITS written as nasm also reads it: 064, 000064, 64d, 064d, [bits 064].
+for v in 064 000064 64d 064D '[bits 064]' 'bits 0064'; do
+	case $v in \[*|bits*) line=$v ;; *) line="BITS $v" ;; esac
+	printf '        %s\n        SECTION .text\n        global _start\n_start: mov rax, 60\n        xor edi, edi\n        syscall\n' "$line" >"$W/bits/num.asm"
+	build_ok "'$line' is BITS 64 to nasm" "$W/bits/num.asm"
+	check "...so the image is amd64" "amd64" "$($VALIDATE "$W/ok.tar" arch)"
+done
+printf '        BITS 016\n        SECTION .text\n        global _start\n_start: ret\n' >"$W/bits/num16.asm"
+refuse "'BITS 016' is BITS 16" 1 "says BITS 16" "$W/bits/num16.asm"
+printf '        BITS 032\n        SECTION .text\n        global _start\n_start: mov eax, 1\n        BITS 64d\n        syscall\n' >"$W/bits/num-mixed.asm"
+refuse "'BITS 032' then 'BITS 64d': both" 1 "says both BITS 32 and BITS 64" "$W/bits/num-mixed.asm"
 printf '%%include "org.inc"\n' >"$W/bits/orgincl.asm"
 sed -n '/^        BITS 32/,$p' "$ASM/handmade.asm" >"$W/bits/org.inc"
 build_ok "an ORG line in an included file makes a flat program" "$W/bits/orgincl.asm"
