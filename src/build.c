@@ -460,8 +460,12 @@ static int fill_layer(const struct build *b, struct platform *p)
 			warn_base(b, p->base);
 	}
 	layer_skip_path(layer, b->workdir);
+	if (b->base.spool)
+		layer_skip_path(layer, b->base.spool);
 	if (strcmp(b->o->output, "-") != 0)
 		layer_skip_path(layer, b->o->output);
+	else
+		layer_skip_fd(layer, STDOUT_FILENO);
 	if (p->prog && layer_add_file(layer, layer_origin(layer, "the program"),
 	                              b->image_path, p->prog->path, 0755,
 	                              p->prog->size) < 0)

@@ -48,16 +48,29 @@ size_t layer_origin(struct layer *l, const char *what)
 	return l->norigins++;
 }
 
+/* skip() keeps the file ST out of every walk. */
+static void skip(struct layer *l, const struct stat *st)
+{
+	l->skip = util_xreallocarray(l->skip, l->nskip + 1, sizeof *l->skip);
+	l->skip[l->nskip].dev = st->st_dev;
+	l->skip[l->nskip].ino = st->st_ino;
+	l->nskip++;
+}
+
+void layer_skip_fd(struct layer *l, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0)
+		skip(l, &st);
+}
+
 void layer_skip_path(struct layer *l, const char *path)
 {
 	struct stat st;
 
-	if (stat(path, &st) < 0)
-		return;
-	l->skip = util_xreallocarray(l->skip, l->nskip + 1, sizeof *l->skip);
-	l->skip[l->nskip].dev = st.st_dev;
-	l->skip[l->nskip].ino = st.st_ino;
-	l->nskip++;
+	if (stat(path, &st) == 0)
+		skip(l, &st);
 }
 
 /* skipped() says whether ST is one of the paths no walk may take in. */
@@ -377,6 +390,11 @@ int layer_add_tree(struct layer *l, size_t origin, const char *src,
 		return util_error("%s:", src);
 	if (skipped(l, &st))
 		return 0;
+	if (strcmp(dest, "/") == 0 && !S_ISDIR(st.st_mode))
+		return util_error("%s: %s is not a folder, and only a folder "
+		                  "can be the image's root: name the path it "
+		                  "takes (%s:/%s)", l->origins[origin], src, src,
+		                  util_basename(src));
 	if (strcmp(dest, "/") == 0 || !layer_path_ok(dest))
 		return add_node(l, origin, src, &st, dest);
 	if (!(placed = place(l, dest, 0)))

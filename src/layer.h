@@ -71,6 +71,10 @@ size_t layer_origin(struct layer *l, const char *what);
  * that layer_add_tree walks: tinyimg's own work folder and output. */
 void layer_skip_path(struct layer *l, const char *path);
 
+/* The same for the file open as FD (standard output, when the tarball is
+ * written there). */
+void layer_skip_fd(struct layer *l, int fd);
+
 /* Place what is added from now on on the image BELOW, as Docker's COPY
  * does: the folders above a destination are followed through BELOW's
  * symbolic links (inside its root, at most 16), a folder BELOW has gets no

@@ -262,8 +262,12 @@ static int parse_add(const char *text, struct image_list *l)
 		                        "./etc:/etc", text);
 	if (!layer_path_ok(colon + 1) && strcmp(colon + 1, "/") != 0)
 		return opts_usage_error("--add '%s': DEST must be an absolute path "
-		                        "inside the image, without '.' or '..' "
-		                        "parts", text);
+		                        "inside the image, without '.', '..' or "
+		                        "empty parts%s", text,
+		                        colon[strlen(colon) - 1] == '/'
+		                        ? " and with no '/' at the end (DEST "
+		                          "names the file or folder itself)"
+		                        : "");
 	image_list_push(l, util_xstrdup(text));
 	return 0;
 }

@@ -33,6 +33,23 @@ static char *target(const char *path)
 	return real;
 }
 
+/* closed_stdout() says whether PATH, a link opened as FD, leads to what
+ * standard output stands for while it cannot be written: it was closed at
+ * start and /dev/null opened read-only in its place (util_open_std_fds),
+ * so that -o /dev/stdout fails as -o - does (while -o /dev/null, no link,
+ * still works). */
+static int closed_stdout(const char *path, int fd)
+{
+	struct stat a, b;
+	int flags = fcntl(STDOUT_FILENO, F_GETFL);
+
+	return flags >= 0 && (flags & O_ACCMODE) == O_RDONLY &&
+	       lstat(path, &a) == 0 && S_ISLNK(a.st_mode) &&
+	       fstat(fd, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	       a.st_rdev == b.st_rdev;
+}
+
 int output_open(struct output *out, const char *path)
 {
 	struct stat st;
@@ -46,7 +63,12 @@ int output_open(struct output *out, const char *path)
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		out->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		return out->fd < 0 ? util_error("%s:", path) : 0;
+		if (out->fd < 0)
+			return util_error("%s:", path);
+		return closed_stdout(path, out->fd)
+		       ? util_error("-o %s: names standard output, which was "
+		                    "closed", path)
+		       : 0;
 	}
 	if (!(out->target = target(path)))
 		return -1;

@@ -157,6 +157,25 @@ static void normalize(struct ref *r, const char *name, size_t first,
 	}
 }
 
+/* familiar_problem() is why Docker refuses R's familiar name (the name as
+ * it shows it, "library/" and "docker.io/" dropped), or NULL: 64 hex
+ * digits read as an image ID, and "sha256" as a digest algorithm. */
+static const char *familiar_problem(const struct ref *r)
+{
+	size_t n = strlen(r->familiar) - strlen(r->tag) - 1;
+	char *name = util_xasprintf("%.*s", (int)n, r->familiar);
+	const char *why = NULL;
+
+	if (is_hex64(name))
+		why = "a name of 64 hex digits reads as an image ID to Docker "
+		      "(also with library/ or docker.io/ in front)";
+	else if (strcmp(name, "sha256") == 0)
+		why = "Docker refuses the name sha256 (also with library/ or "
+		      "docker.io/ in front): it reads as a digest algorithm";
+	free(name);
+	return why;
+}
+
 int ref_parse(const char *text, struct ref *r, const char **why)
 {
 	const char *slash = strrchr(text, '/');
@@ -193,14 +212,14 @@ int ref_parse(const char *text, struct ref *r, const char **why)
 		       "registry host[:port]/";
 		return -1;
 	}
-	if (is_hex64(name)) {
-		free(name);
-		*why = "a name of 64 hex digits reads as an image ID to Docker";
-		return -1;
-	}
 	r->tag = util_xstrdup(colon ? colon + 1 : "latest");
 	normalize(r, name, first, domain, path);
 	free(name);
+	if ((*why = familiar_problem(r)) != NULL) {
+		ref_free(r);
+		memset(r, 0, sizeof *r);
+		return -1;
+	}
 	/* Docker limits the name written in full, registry and all. */
 	if (strlen(r->full) - strlen(r->tag) - 1 > 255) {
 		ref_free(r);

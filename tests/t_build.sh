@@ -333,6 +333,23 @@ check "...and the layer holds no tinyimg work folder and no output" \
 	"app/ app/.tmp/ app/hello.asm hello" \
 	"$(python3 "$TOP/tests/validate.py" "$W/out2.tar" layer | awk '{print $4 ($1 ~ /^d/ ? "/" : "")}' | tr '\n' ' ' | sed 's/ $//')"
 
+# ...nor the spool of a --base read from standard input, nor standard
+# output sent into the tree with -o -.
+"$TINYIMG" build -q "$HELLO" -t base -o "$W/spoolbase.tar"
+rm -rf "$W/tree/.tmp"/* "$W/tree/out.tar"
+for i in 1 2; do
+	(cd "$W" && TMPDIR=$W/tree/.tmp "$TINYIMG" build -q -t x --base - --add tree:/app -o "$W/spool$i.tar" <"$W/spoolbase.tar")
+done
+check_cmd "a --base spooled into a TMPDIR inside the --add tree: two builds give the same bytes" \
+	cmp "$W/spool1.tar" "$W/spool2.tar"
+check "...and the spool is not in the layer" "app app/.tmp app/hello.asm" \
+	"$(fact "$W/spool2.tar" '" ".join(f["name"] for f in d["images"][0]["layers"][-1]["files"])')"
+(cd "$W" && "$TINYIMG" build -q tree/hello.asm --add tree:/app -o - >"$W/tree/piped.tar")
+check "-o - with standard output a file inside the --add tree: it works, and is not packed" \
+	"0 app/ app/.tmp/ app/hello.asm hello" \
+	"$? $(python3 "$TOP/tests/validate.py" "$W/tree/piped.tar" layer | awk '{print $4 ($1 ~ /^d/ ? "/" : "")}' | tr '\n' ' ' | sed 's/ $//')"
+rm -f "$W/tree/piped.tar"
+
 # Standard descriptors closed at start: /dev/null takes their place.
 rm -f "$W/closed.tar"
 "$TINYIMG" build "$HELLO" -o "$W/closed.tar" 2>&-
@@ -342,6 +359,13 @@ check "with standard input closed too" "0" "$?"
 "$TINYIMG" build -q "$HELLO" -o - >&- 2>"$W/closed1.err"
 check "with standard output closed, -o - fails and says so" "1 yes" \
 	"$? $(grep -q 'tinyimg: stdout: write failed' "$W/closed1.err" && echo yes)"
+for o in /dev/stdout /proc/self/fd/1; do
+	"$TINYIMG" build -q "$HELLO" -o "$o" >&- 2>"$W/closed2.err"
+	check "with standard output closed, -o $o fails too, and says so" \
+		"1 tinyimg: -o $o: names standard output, which was closed" "$? $(cat "$W/closed2.err")"
+done
+"$TINYIMG" build -q "$HELLO" -o /dev/null >&-
+check "...while -o /dev/null, no link to standard output, works" "0" "$?"
 
 # A file size limit: the write fails with EFBIG, the usual cleanup runs.
 tmpd=$(mktemp -d "$W/tmp.XXXXXX")

@@ -350,6 +350,15 @@ refuse "a bare name of 238 characters (256 in full)" 2 "longer than 255 characte
 refuse "a name under me/ that is 256 in full" 2 "longer than 255" -t "me/$(printf 'b%.0s' $(seq 243))" "$H"
 refuse "a name of 64 hex digits (an image ID to Docker)" 2 "reads as an image ID" \
 	-t 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef "$H"
+hex64=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+for n in "library/$hex64" "docker.io/$hex64" "docker.io/library/$hex64:1" "index.docker.io/$hex64"; do
+	refuse "64 hex digits behind Docker Hub's prefixes: $n" 2 "reads as an image ID" -t "$n" "$H"
+done
+build_ok "64 hex digits under another registry or folder are a name" -t "reg.example/$hex64" -t "me/$hex64" "$H"
+for n in sha256 library/sha256 docker.io/sha256:1 index.docker.io/library/sha256; do
+	refuse "the name $n (Docker refuses a digest algorithm as a name)" 2 "Docker refuses the name sha256" -t "$n" "$H"
+done
+build_ok "me/sha256 and sha256x are names" -t me/sha256 -t sha256x "$H"
 cp "$H" "$W/$n237${n237:0:10}.asm"
 refuse "a default name from a long file name is checked too" 2 "name it with -t NAME[:TAG]" \
 	"$W/$n237${n237:0:10}.asm"
@@ -413,6 +422,9 @@ check "...each quoted part one word, nothing expanded" '["sh","-c","echo hi; ls 
 	"$($VALIDATE "$W/ok.tar" cmd)"
 build_ok "\\r, \\v and \\f are ordinary characters, at the start and between words" --cmd $'\ra\vb\fc d' "$H"
 check "...two words" '["\ra\u000bb\fc","d"]' "$($VALIDATE "$W/ok.tar" cmd)"
+echo x >"$W/plainfile"
+refuse "--add FILE:/ (only a folder can be the root)" 1 "$W/plainfile is not a folder, and only a folder can be the image's root: name the path it takes ($W/plainfile:/plainfile)" --add "$W/plainfile:/" "$H"
+refuse "--add FILE:/dir/ (a '/' at the end)" 2 "with no '/' at the end (DEST names the file or folder itself)" --add "$W/plainfile:/dir/" "$H"
 refuse "an unterminated quote" 2 "--cmd: a double quote (\") is never closed (the one at character 7 of the value)" --cmd 'sh -c "echo' "$H"
 refuse "...in --entrypoint too" 2 "--entrypoint: a single quote (') is never closed (the one at character 1 of the value)" --entrypoint "'x" "$H"
 
