@@ -689,6 +689,7 @@ int elf_arm_variant(int fd, const char *name, const struct elf_info *info,
 	uint8_t *a;
 	int64_t arch = -1;
 	unsigned i;
+	int found = 0;
 
 	*variant = NULL;
 	for (i = 0; i < info->shnum && arch < 0; i++) {
@@ -696,6 +697,7 @@ int elf_arm_variant(int fd, const char *name, const struct elf_info *info,
 			return -1;
 		if (sh.type != 0x70000003 || sh.size < 2 || sh.size > 65536)
 			continue; /* SHT_ARM_ATTRIBUTES */
+		found = 1;
 		a = util_xmalloc((size_t)sh.size);
 		if (util_pread_full(fd, a, (size_t)sh.size, sh.offset, name) < 0) {
 			free(a);
@@ -717,9 +719,18 @@ int elf_arm_variant(int fd, const char *name, const struct elf_info *info,
 		return 0;
 	if (arch < 0)
 		return util_error("%s: a 32-bit ARM program whose ARM version "
-		                  "(v6, v7) cannot be told: it has no "
-		                  ".ARM.attributes with Tag_CPU_arch (keep its "
-		                  "section headers: do not strip it)", name);
+		                  "(v6, v7) cannot be told: %s", name,
+		                  info->shnum == 0
+		                  ? "it has no section headers, so no "
+		                    ".ARM.attributes (build it again and keep "
+		                    "them: no strip --strip-section-headers, no "
+		                    "super strip)"
+		                  : !found
+		                  ? "it has no .ARM.attributes section (keep it "
+		                    "when stripping: no -R .ARM.attributes)"
+		                  : "its .ARM.attributes has no Tag_CPU_arch "
+		                    "(assemble it with .arch armv7-a, or compile "
+		                    "with -march=armv7-a)");
 	return util_error("%s: built for ARM architecture %lld (Tag_CPU_arch), "
 	                  "which no Linux container platform (arm/v5, v6, v7, "
 	                  "v8) names", name, (long long)arch);

@@ -83,6 +83,24 @@ S
 	"$TINYIMG" build -q "$W/arm-noattr" -t x -o "$W/bad.tar" 2>"$W/err"
 	check "an ARM program whose version cannot be told is refused" "1 yes no" \
 		"$? $(grep -q 'ARM version (v6, v7) cannot be told' "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
+	check "...one stripped of its attributes: says to keep them" "yes" \
+		"$(grep -q 'it has no .ARM.attributes section (keep it when stripping' "$W/err" && echo yes)"
+	python3 - "$W/hello-armv7-a" "$W/arm-noshdr" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[0x20:0x24] = bytes(4)   # e_shoff
+b[0x30:0x34] = bytes(4)   # e_shnum, e_shstrndx
+open(sys.argv[2], "wb").write(b)
+PY
+	"$TINYIMG" build -q "$W/arm-noshdr" -t x -o "$W/bad.tar" 2>"$W/err"
+	check "...one with no section headers at all: says so" "1 yes" \
+		"$? $(grep -q 'it has no section headers, so no .ARM.attributes' "$W/err" && echo yes)"
+	sed 's/^ *\.arch .*//' "$W/armv7-a.s" >"$W/armnone.s"
+	arm-linux-gnueabihf-as -o "$W/armnone.o" "$W/armnone.s" 2>/dev/null &&
+		arm-linux-gnueabihf-ld -static -o "$W/arm-notag" "$W/armnone.o"
+	"$TINYIMG" build -q "$W/arm-notag" -t x -o "$W/bad.tar" 2>"$W/err"
+	check "...one whose attributes name no CPU: says to assemble it with .arch" "1 yes" \
+		"$? $(grep -q 'its .ARM.attributes has no Tag_CPU_arch (assemble it with .arch armv7-a' "$W/err" && echo yes)"
 else
 	skip "ARM variants" "binutils-arm-linux-gnueabihf not installed"
 fi
