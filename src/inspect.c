@@ -29,6 +29,7 @@ struct options {
 /* The entry program of an image, read from its layer. */
 struct program {
 	char *path;              /* where it is in the image */
+	char *shown;             /* the same, fit to print */
 	const struct archive_file *file;
 	const struct archive_member *layer;
 	uint8_t *bytes;          /* its first bytes */
@@ -239,6 +240,7 @@ static int read_program(struct archive *ar, const struct archive_image *img,
 
 	memset(pg, 0, sizeof *pg);
 	pg->path = entry_path(img, &pg->file, &pg->layer);
+	pg->shown = util_escape(pg->path ? pg->path : "");
 	if (!pg->file)
 		return 0;
 	if (want > pg->file->size)
@@ -268,6 +270,7 @@ static int read_program(struct archive *ar, const struct archive_image *img,
 static void free_program(struct program *pg)
 {
 	free(pg->path);
+	free(pg->shown);
 	free(pg->bytes);
 	if (pg->is_elf)
 		elf_free(&pg->info);
@@ -275,11 +278,24 @@ static void free_program(struct program *pg)
 
 /* ---- text -------------------------------------------------------------- */
 
-/* list_line() prints " KEY  VALUE" aligned, when VALUE is set. */
+/* list_raw() prints " KEY  VALUE" aligned, VALUE being safe to print. */
+static void list_raw(const char *key, const char *value)
+{
+	printf("  %-12s%s\n", key, value);
+}
+
+/* list_line() prints " KEY  VALUE" aligned, when VALUE is set, its
+ * control bytes escaped: VALUE comes from the archive, and no byte of it
+ * may drive the terminal. */
 static void list_line(const char *key, const char *value)
 {
-	if (value)
-		printf("  %-12s%s\n", key, value);
+	char *shown;
+
+	if (!value)
+		return;
+	shown = util_escape(value);
+	list_raw(key, shown);
+	free(shown);
 }
 
 /* print_strings() prints a JSON-looking list: ["/hello","--loud"]. */
@@ -295,7 +311,7 @@ static void print_strings(const char *key, const struct model_strings *s)
 	for (i = 0; i < s->n; i++)
 		json_string(&j, s->v[i]);
 	json_array_end(&j);
-	list_line(key, j.buf);
+	list_raw(key, j.buf); /* JSON escapes every control */
 	json_free(&j);
 }
 
@@ -304,12 +320,8 @@ static void print_each(const char *key, char **v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		char *shown = util_escape(v[i]);
-
-		list_line(i == 0 ? key : "", shown);
-		free(shown);
-	}
+	for (i = 0; i < n; i++)
+		list_line(i == 0 ? key : "", v[i]);
 }
 
 /* print_runtime() prints what docker run does with the config C. */
@@ -326,10 +338,8 @@ static void print_runtime(const struct model_config *c)
 	for (i = 0; i < rt->labels.n; i++) {
 		char *kv = util_xasprintf("%s=%s", rt->labels.v[i].key,
 		                          rt->labels.v[i].value);
-		char *shown = util_escape(kv);
 
-		list_line(i == 0 ? "labels" : "", shown);
-		free(shown);
+		list_line(i == 0 ? "labels" : "", kv);
 		free(kv);
 	}
 	print_each("ports", rt->ports.v, rt->ports.n);
@@ -417,18 +427,18 @@ static void print_program(const struct archive_image *img,
 	if (!pg->path)
 		return;
 	if (!pg->file) {
-		printf("  program     %s: %s\n", pg->path, unread_layers(img)
+		printf("  program     %s: %s\n", pg->shown, unread_layers(img)
 		       ? "not in the layers tinyimg could read (zstd layers are "
 		         "not read)" : "not in the image");
 		return;
 	}
 	if (!pg->is_elf) {
-		printf("  program     %s: not an ELF file (%llu B)\n", pg->path,
+		printf("  program     %s: not an ELF file (%llu B)\n", pg->shown,
 		       (unsigned long long)pg->file->size);
 		return;
 	}
 	elfdump_describe(&pg->info, desc, sizeof desc);
-	printf("  program     %s: %s, entry 0x%llx, %llu B\n", pg->path, desc,
+	printf("  program     %s: %s, entry 0x%llx, %llu B\n", pg->shown, desc,
 	       (unsigned long long)pg->info.entry,
 	       (unsigned long long)pg->file->size);
 	if (pg->info.phnum)
@@ -453,7 +463,7 @@ static void print_program(const struct archive_image *img,
 static void print_image(struct archive *ar, const struct options *o,
                         struct archive_image *img)
 {
-	char hex[65], plat[128], total[32];
+	char hex[65], plat[128], total[32], *title;
 	struct program pg;
 	uint64_t bytes = 0;
 	size_t i;
@@ -465,7 +475,9 @@ static void print_image(struct archive *ar, const struct options *o,
 		       img->nlayers == 1 ? "" : "s");
 		return;
 	}
-	printf("\n%s\n", img->ntags ? img->tags[0] : "(untagged)");
+	title = util_escape(img->ntags ? img->tags[0] : "(untagged)");
+	printf("\n%s\n", title);
+	free(title);
 	for (i = 1; i < img->ntags; i++)
 		list_line(i == 1 ? "tags" : "", img->tags[i]);
 	for (i = 0; i < img->nnames; i++)
@@ -481,11 +493,8 @@ static void print_image(struct archive *ar, const struct options *o,
 	print_runtime(&img->config);
 	for (i = 0; i < img->config.nhistory; i++) {
 		const struct model_history *h = &img->config.history[i];
-		char *by = util_escape(h->created_by ? h->created_by
-		                       : h->comment ? h->comment : "");
-
-		list_line(i == 0 ? "history" : "", by);
-		free(by);
+		list_line(i == 0 ? "history" : "", h->created_by ? h->created_by
+		          : h->comment ? h->comment : "");
 	}
 	print_layers(img, o->files);
 	for (i = 0; i < img->nlayers; i++)
@@ -521,6 +530,18 @@ static void print_report(const struct report *r, const char *name)
 		printf("\n%s: not valid\n", name);
 }
 
+/* any_unread() says whether an image of AR has a layer whose contents
+ * were not read (zstd). */
+static int any_unread(const struct archive *ar)
+{
+	size_t i;
+
+	for (i = 0; i < ar->nimages; i++)
+		if (unread_layers(&ar->images[i]))
+			return 1;
+	return 0;
+}
+
 /* print_text() is the text view: the archive, each image, the verdict. */
 static void print_text(struct archive *ar, const struct options *o)
 {
@@ -529,12 +550,13 @@ static void print_text(struct archive *ar, const struct options *o)
 
 	if (!o->quiet) {
 		size_text(ar->input_size, size);
-		printf("%s: %s%s%s%s, %zu members, %s\n", ar->name,
+		printf("%s: %s%s%s%s%s, %zu members, %s\n", ar->name,
 		       ar->gzip ? "gzip-compressed, " : "",
 		       ar->has_index ? "OCI layout" : "",
 		       ar->has_index && ar->has_docker_manifest ? " and " : "",
 		       ar->has_docker_manifest ? "docker manifest.json" : "",
-		       ar->n, size);
+		       ar->has_index || ar->has_docker_manifest ? ""
+		       : "no image index", ar->n, size);
 		for (i = 0; i < ar->nimages; i++)
 			if (wanted(o, &ar->images[i]))
 				print_image(ar, o, &ar->images[i]);
@@ -543,8 +565,9 @@ static void print_text(struct archive *ar, const struct options *o)
 		printf("\n%s: no image for %s\n", ar->name, o->platform);
 	print_report(&ar->report, ar->name);
 	if (!o->quiet && !ar->report.problems)
-		printf("\n%s: valid: every digest, size and diff_id checks out\n",
-		       ar->name);
+		printf("\n%s: valid: every digest, size and diff_id checks out"
+		       "%s\n", ar->name, any_unread(ar) ? " (but the diff_ids "
+		       "of zstd layers, whose contents were not read)" : "");
 }
 
 /* ---- --bytes ----------------------------------------------------------- */
@@ -557,6 +580,7 @@ static int print_bytes(struct archive *ar, const struct options *o)
 	for (i = 0; i < ar->nimages; i++) {
 		struct archive_image *img = &ar->images[i];
 		struct program pg;
+		char *title;
 
 		if (img->attestation || !wanted(o, img))
 			continue;
@@ -564,9 +588,10 @@ static int print_bytes(struct archive *ar, const struct options *o)
 			free_program(&pg);
 			return -1;
 		}
-		printf("%s%s: %s\n", shown ? "\n" : "",
-		       img->ntags ? img->tags[0] : "(untagged)",
-		       pg.path ? pg.path : "no entrypoint or cmd");
+		title = util_escape(img->ntags ? img->tags[0] : "(untagged)");
+		printf("%s%s: %s\n", shown ? "\n" : "", title,
+		       pg.path ? pg.shown : "no entrypoint or cmd");
+		free(title);
 		if (pg.file)
 			elfdump_print(stdout, pg.bytes, pg.len, pg.file->size,
 			              CODE_SHOWN);

@@ -126,9 +126,16 @@ static void put_escaped(struct json *j, const char *s, size_t len)
 		case '\r': put(j, "\\r", 2); break;
 		case '\t': put(j, "\\t", 2); break;
 		default:
-			if (*p < 0x20) {
+			if (*p < 0x20 || *p == 0x7f) {
 				snprintf(esc, sizeof esc, "\\u%04x", *p);
 				put(j, esc, 6);
+			} else if (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 &&
+			           p[1] <= 0x9f) {
+				/* C1 controls (CSI is U+009B): escaped, so
+				 * that no terminal acts on them. */
+				snprintf(esc, sizeof esc, "\\u%04x", p[1]);
+				put(j, esc, 6);
+				p++;
 			} else if ((n = utf8_seq(p, (size_t)(end - p))) == 0) {
 				put(j, "\\ufffd", 6);
 			} else {

@@ -68,6 +68,7 @@ char *util_escape(const char *s)
 
 	while (*p) {
 		if (*p >= 0x20 && *p != 0x7f && *p != '\\' &&
+		    !(*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) &&
 		    (n = json_utf8_len((const char *)p)) > 0) {
 			memcpy(o, p, n);
 			o += n, p += n;

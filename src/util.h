@@ -21,8 +21,9 @@ char *util_xstrdup(const char *s);
  * overflows or memory is out. */
 void *util_xreallocarray(void *p, size_t n, size_t size);
 
-/* A heap copy of S fit to print in a message: control bytes, DEL and bytes
- * that are not UTF-8 become \xNN, a backslash becomes \\. */
+/* A heap copy of S fit to print in a message: control bytes (C0, DEL and
+ * the C1 controls U+0080-U+009F) and bytes that are not UTF-8 become
+ * \xNN, a backslash becomes \\. */
 char *util_escape(const char *s);
 
 /* Format into a fresh heap string (exits when memory is out). */

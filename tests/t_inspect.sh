@@ -119,6 +119,23 @@ check "the entry program through /bin -> usr/bin (merged /usr)" \
 check "...and hidden by a whiteout in the layer above" "  program     /hello: not in the image" \
 	"$("$TINYIMG" inspect "$W/whiteout.tar" | grep '^  program')"
 
+# Nothing from the archive drives the terminal: escapes, BEL, DEL and C1
+# controls in any config string, tag or path are shown escaped.
+$MK config "$W/hello.tar" "$W/escapes.tar" '
+e = "\x1b]0;PWNED\x07\x1b[2J\x7f\u009b31m"
+c["created"] = "2024-01-01T00:00:00Z" + e
+c["config"].update(WorkingDir="/w" + e, User="u" + e, StopSignal="SIG" + e,
+                   Entrypoint=["/hello" + e], Env=["A=" + e], Labels={"k": e})
+c["variant"] = "v" + e
+c["history"][0]["created_by"] = e'
+for view in "" --bytes --json; do
+	"$TINYIMG" inspect $view "$W/escapes.tar" >"$W/esc.out" 2>&1
+	check "inspect $view of an archive full of terminal escapes: none reaches the terminal" "0" \
+		"$(LC_ALL=C grep -c "$(printf '[\033\007\177]\|\302\233')" "$W/esc.out")"
+done
+check "...and they are shown, escaped" "yes" \
+	"$("$TINYIMG" inspect "$W/escapes.tar" | grep -qF 'workdir     /w\x1b]0;PWNED\x07\x1b[2J\x7f\xc2\x9b31m' && echo yes)"
+
 # --- usage and unreadable input --------------------------------------------------------
 "$TINYIMG" inspect >/dev/null 2>"$W/err"
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
