@@ -26,6 +26,8 @@ enum {
 	MEMBERS_MAX = 100000,          /* members an archive may hold */
 	NAME_MAX_KEPT = 4096,          /* bytes of a name or link kept */
 	LINK_HOPS = 16,                /* symbolic links followed in a row */
+	IMAGE_LINK_HOPS = 40,          /* ...inside an image, as the kernel */
+	IMAGE_PATH_MAX = 4096,         /* bytes of a path the kernel takes */
 	INDEX_DEPTH = 8,               /* image indexes nested in a row */
 	JSON_TOTAL_MAX = 64 << 20,     /* JSON bytes parsed in all */
 	VISITS_MAX = 100000,           /* descriptors followed in all */
@@ -1433,6 +1435,11 @@ int64_t archive_read_content(struct archive *ar,
 		return util_pread_full(ar->fd, buf, len, m->offset + offset,
 		                       ar->name) < 0 ? -1 : (int64_t)len;
 	}
+	if (ar->last && ar->last_m == m && ar->last_offset == offset &&
+	    ar->last_len == len) {
+		memcpy(buf, ar->last, (size_t)ar->last_got);
+		return ar->last_got;
+	}
 	z = inflate_new(1);
 	chunk = util_xmalloc(CHUNK);
 	while (pos < m->size && r == INFLATE_MORE) {
@@ -1451,54 +1458,127 @@ int64_t archive_read_content(struct archive *ar,
 	free(chunk);
 	if (r == INFLATE_ERROR && w.got < len)
 		return util_error("%s: %s: cannot inflate", ar->name, m->name);
+	free(ar->last);
+	ar->last = util_xmalloc(w.got + 1);
+	memcpy(ar->last, buf, w.got);
+	ar->last_m = m;
+	ar->last_offset = offset;
+	ar->last_len = len;
+	ar->last_got = (int64_t)w.got;
 	return (int64_t)w.got;
 }
 
-/* hides() says whether the layer entry W, a whiteout, hides NAME in the
+/* The layer whose files the sort below orders (qsort has no context). */
+struct by_name_sort {
+	const struct archive_file *files;
+	size_t i;
+};
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct by_name_sort *x = a, *y = b;
+	int c = strcmp(x->files[x->i].name, y->files[y->i].name);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* index_files() sorts M's files by name (then by their order) into
+ * M->by_name, once. */
+static void index_files(struct archive_member *m)
+{
+	struct by_name_sort *v;
+	size_t i;
+
+	if (m->by_name || m->nfiles == 0)
+		return;
+	v = util_xreallocarray(NULL, m->nfiles, sizeof *v);
+	for (i = 0; i < m->nfiles; i++) {
+		v[i].files = m->files;
+		v[i].i = i;
+	}
+	qsort(v, m->nfiles, sizeof *v, by_name_cmp);
+	m->by_name = util_xreallocarray(NULL, m->nfiles, sizeof *m->by_name);
+	for (i = 0; i < m->nfiles; i++)
+		m->by_name[i] = v[i].i;
+	free(v);
+}
+
+/* find_file() is the last entry of M named NAME (LEN bytes), or NULL: a
+ * binary search of M's index. */
+static const struct archive_file *find_file(struct archive_member *m,
+                                            const char *name, size_t len)
+{
+	size_t lo = 0, hi, mid;
+
+	index_files(m);
+	hi = m->nfiles;
+	while (lo < hi) { /* the first entry whose name is past NAME */
+		const char *f;
+		int c;
+
+		mid = lo + (hi - lo) / 2;
+		f = m->files[m->by_name[mid]].name;
+		c = strncmp(f, name, len);
+		if (c < 0 || (c == 0 && f[len] == '\0'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	mid = m->by_name[lo - 1];
+	return strncmp(m->files[mid].name, name, len) == 0 &&
+	       m->files[mid].name[len] == '\0' ? &m->files[mid] : NULL;
+}
+
+/* hidden() says whether a whiteout of the layer M hides NAME in the
  * layers below: ".wh.X" beside NAME or beside one of its folders, or an
  * opaque marker ".wh..wh..opq" in one of its folders. */
-static int hides(const char *w, const char *name)
+static int hidden(struct archive_member *m, const char *name)
 {
-	const char *base = strrchr(w, '/');
-	size_t dir = base ? (size_t)(base - w) + 1 : 0, len = strlen(name);
+	size_t dir = 0, end;
+	int found = 0;
 
-	base = w + dir;
-	if (strncmp(base, ".wh.", 4) != 0 ||
-	    (dir && (dir > len || strncmp(w, name, dir) != 0)))
-		return 0; /* not a whiteout in a folder on NAME's path */
-	if (strcmp(base, ".wh..wh..opq") == 0)
-		return 1;
-	base += 4; /* the hidden entry: NAME itself or one of its folders */
-	len = strlen(base);
-	return strncmp(name + dir, base, len) == 0 &&
-	       (name[dir + len] == '\0' || name[dir + len] == '/');
+	for (;;) {
+		char *w;
+
+		end = dir + strcspn(name + dir, "/");
+		w = util_xasprintf("%.*s.wh.%.*s", (int)dir, name,
+		                   (int)(end - dir), name + dir);
+		found = find_file(m, w, strlen(w)) != NULL;
+		free(w);
+		if (found || name[end] == '\0')
+			return found;
+		dir = end + 1; /* NAME goes on below this folder */
+		w = util_xasprintf("%.*s.wh..wh..opq", (int)dir, name);
+		found = find_file(m, w, strlen(w)) != NULL;
+		free(w);
+		if (found)
+			return 1;
+	}
 }
 
 /* layer_lookup() finds the entry NAME (clean, relative) as IMG's layers
  * show it: the last entry of that name in the topmost layer holding one,
- * unless a whiteout above hides it. Sets *LAYER to its layer. */
+ * unless a whiteout above hides it (a marker ".wh..wh..opq" at the root
+ * hides everything below). Sets *LAYER to its layer. */
 static const struct archive_file *layer_lookup(
 	const struct archive_image *img, const char *name,
 	const struct archive_member **layer)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = img->nlayers; i > 0; i--) {
-		const struct archive_member *l = img->layers[i - 1].blob;
-		const struct archive_file *found = NULL;
-		int hidden = 0;
+		struct archive_member *l = img->layers[i - 1].blob;
+		const struct archive_file *found;
 
-		for (k = 0; l && k < l->nfiles; k++) {
-			if (strcmp(l->files[k].name, name) == 0)
-				found = &l->files[k];
-			else if (hides(l->files[k].name, name))
-				hidden = 1;
-		}
-		if (found) {
+		if (!l)
+			continue;
+		if ((found = find_file(l, name, strlen(name))) != NULL) {
 			*layer = l;
 			return found;
 		}
-		if (hidden)
+		if (hidden(l, name) || find_file(l, ".wh..wh..opq", 12))
 			return NULL;
 	}
 	return NULL;
@@ -1537,10 +1617,14 @@ const struct archive_file *archive_image_file(
 	const struct archive_image *img, const char *path,
 	const struct archive_member **layer)
 {
-	char *cur = fold(path, 1);
+	char *cur;
 	const struct archive_file *f = NULL;
 	size_t end = 0;
 	int hops = 0;
+
+	if (strlen(path) >= IMAGE_PATH_MAX)
+		return NULL; /* the kernel says ENAMETOOLONG */
+	cur = fold(path, 1);
 
 	/* Component by component: a link met on the way is followed, with
 	 * the rest of the path after its target. */
@@ -1557,13 +1641,17 @@ const struct archive_file *archive_image_file(
 		                     (f->type == '1' && !*rest))) {
 			char *next;
 
-			if (++hops > LINK_HOPS) {
+			if (++hops > IMAGE_LINK_HOPS) {
 				f = NULL;
 				break;
 			}
 			next = link_target(cur, end, f, rest);
 			free(cur);
 			cur = next;
+			if (strlen(cur) >= IMAGE_PATH_MAX) {
+				f = NULL; /* ENAMETOOLONG */
+				break;
+			}
 			end = 0;
 			f = NULL;
 			continue;
@@ -1608,6 +1696,7 @@ void archive_free(struct archive *ar)
 			free(m->files[j].link);
 		}
 		free(m->files);
+		free(m->by_name);
 		free(m->name);
 		free(m->link);
 		free(m->error);
@@ -1623,6 +1712,7 @@ void archive_free(struct archive *ar)
 			free(ar->seen[i].index);
 		}
 	free(ar->seen);
+	free(ar->last);
 	if (ar->own_fd && ar->fd >= 0)
 		close(ar->fd);
 	if (ar->spool) {

@@ -57,6 +57,8 @@ struct archive_member {
 	uint64_t usize;     /* uncompressed size */
 	struct archive_file *files;
 	size_t nfiles;
+	size_t *by_name;    /* files' indexes sorted by name, then index;
+	                       made at the first lookup */
 	uint64_t files_dropped; /* entries not kept (over the limit) */
 	int referenced;     /* some manifest names it */
 };
@@ -111,6 +113,13 @@ struct archive {
 	struct archive_seen *seen; /* those already read, by digest */
 	size_t nseen, seen_cap;
 	struct report report;
+	/* The last bytes archive_read_content() inflated from a gzip layer:
+	 * images that share a layer and a program read it once. */
+	const struct archive_member *last_m;
+	uint64_t last_offset;
+	size_t last_len;
+	unsigned char *last;
+	int64_t last_got;
 };
 
 /* A manifest or index already read: the image a manifest made, or the

@@ -709,8 +709,13 @@ static void json_files(struct json *j, const struct archive_member *m)
 	json_key_uint(j, "files_not_kept", m->files_dropped);
 }
 
-/* json_layers() writes IMG's layers under "layers". */
-static void json_layers(struct json *j, const struct archive_image *img)
+/* json_layers() writes IMG's layers under "layers"; a layer whose blob
+ * is in LISTED (one flag per member of AR) has its files listed earlier
+ * in the document and gets "files": null, so that a blob many images
+ * share is listed once. */
+static void json_layers(struct json *j, const struct archive *ar,
+                        const struct archive_image *img,
+                        unsigned char *listed)
 {
 	size_t i;
 
@@ -729,7 +734,15 @@ static void json_layers(struct json *j, const struct archive_image *img)
 		          m->content == ARCHIVE_GZIP)) {
 			key_digest(j, "diff_id", &m->diff);
 			json_key_uint(j, "uncompressed_size", m->usize);
-			json_files(j, m);
+			if (!listed[m - ar->m]) {
+				json_files(j, m);
+				listed[m - ar->m] = 1;
+			} else {
+				json_key(j, "files");
+				json_null(j);
+				json_key_uint(j, "files_not_kept",
+				              m->files_dropped);
+			}
 		}
 		json_object_end(j);
 	}
@@ -804,7 +817,8 @@ static void json_list(struct json *j, const char *key, char **v, size_t n)
 
 /* json_image() writes one image's facts as an object. */
 static void json_image(struct json *j, struct archive *ar,
-                       const struct archive_image *img)
+                       const struct archive_image *img,
+                       unsigned char *listed)
 {
 	char plat[128];
 
@@ -825,7 +839,7 @@ static void json_image(struct json *j, struct archive *ar,
 		json_null(j);
 	}
 	json_config(j, img);
-	json_layers(j, img);
+	json_layers(j, ar, img, listed);
 	if (!img->attestation)
 		json_program(j, ar, img);
 	json_object_end(j);
@@ -854,6 +868,7 @@ static void json_report(struct json *j, const struct report *r,
 static void print_json(struct archive *ar, const struct options *o)
 {
 	struct json j;
+	unsigned char *listed;
 	size_t i;
 
 	json_init(&j);
@@ -871,9 +886,12 @@ static void print_json(struct archive *ar, const struct options *o)
 	json_bool(&j, ar->report.problems == 0);
 	json_key(&j, "images");
 	json_array_begin(&j);
+	listed = util_xmalloc(ar->n + 1);
+	memset(listed, 0, ar->n + 1);
 	for (i = 0; i < ar->nimages; i++)
 		if (wanted(o, &ar->images[i]))
-			json_image(&j, ar, &ar->images[i]);
+			json_image(&j, ar, &ar->images[i], listed);
+	free(listed);
 	json_array_end(&j);
 	json_report(&j, &ar->report, REPORT_PROBLEM, "problems");
 	json_report(&j, &ar->report, REPORT_WARNING, "warnings");

@@ -20,6 +20,13 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
     mkimages.py join A.tar B.tar OUT.tar
         the OCI views of A and B in one tarball, index.json listing both
         (as `docker save a b` holds two images).
+    mkimages.py heavy DIR
+        three small archives that cost a careless reader minutes: paths.tar
+        (100,000 layer entries, an entrypoint looked up through a PATH of
+        20,000 folders), deep.tar (an entrypoint of 100,000 components) and
+        shared.tar (one layer named 25,000 times by one manifest) and
+        many.tar (1,000 images on one gzip layer, the program past 100,000
+        entries).
     mkimages.py bomb OUT.tar
         a valid image whose gzip layer inflates to 1 GiB of zeros from ~1 MB.
     mkimages.py gzimage LAYER.tar OUT.tar
@@ -403,6 +410,105 @@ def join(a, b, out):
     write(out, sorted(files.items()))
 
 
+def one_image(layers, config_fn, out):
+    """An OCI-only image tarball: LAYERS [(tar bytes, blob bytes, media
+    type)], its config changed by CONFIG_FN."""
+    digests = {}  # by identity: a layer named many times is hashed once
+    for t, blob, _ in layers:
+        if id(blob) not in digests:
+            digests[id(t)], digests[id(blob)] = sha(t), sha(blob)
+    cfg = {"architecture": "amd64", "os": "linux",
+           "config": {"Entrypoint": ["/hello"]},
+           "rootfs": {"type": "layers",
+                      "diff_ids": ["sha256:" + digests[id(t)]
+                                   for t, _, _ in layers]}}
+    config_fn(cfg)
+    cfg_bytes = dumps(cfg)
+    blobs = {sha(cfg_bytes): cfg_bytes}
+    for _, blob, _ in layers:
+        blobs[digests[id(blob)]] = blob
+    manifest = dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": "sha256:" + sha(cfg_bytes),
+                   "size": len(cfg_bytes)},
+        "layers": [{"mediaType": mt, "digest": "sha256:" + digests[id(blob)],
+                    "size": len(blob)} for _, blob, mt in layers]})
+    blobs[sha(manifest)] = manifest
+    index = dumps({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + sha(manifest), "size": len(manifest),
+        "annotations": {"org.opencontainers.image.ref.name": "latest"}}]})
+    members = [("blobs/sha256/" + h, b) for h, b in sorted(blobs.items())]
+    members += [("index.json", index),
+                ("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')]
+    write(out, members)
+
+
+def layer_tar(folders, files):
+    """A layer tar of FOLDERS (names) and FILES ({name: bytes})."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name in folders:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o755
+            t.addfile(info)
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o755
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def heavy(out_dir):
+    """paths.tar, deep.tar and shared.tar (see the usage)."""
+    gz = "application/vnd.oci.image.layer.v1.tar+gzip"
+    plain = "application/vnd.oci.image.layer.v1.tar"
+    big = layer_tar(["f%d" % i for i in range(100000)], {"hello": b"x"})
+    def paths(c):
+        c["config"]["Entrypoint"] = ["nothere"]
+        c["config"]["Env"] = ["PATH=" + ":".join(["/b"] * 20000)]
+    one_image([(big, gzip.compress(big, 6, mtime=0), gz)], paths,
+              out_dir + "/paths.tar")
+    small = layer_tar([], {"hello": b"x"})
+    one_image([(small, small, plain)], lambda c: c["config"].update(
+        Entrypoint=["/" + "a/" * 100000 + "hello"]), out_dir + "/deep.tar")
+    shared = layer_tar(["f%d" % i for i in range(2000)], {"hello": b"x"})
+    one_image([(shared, gzip.compress(shared, 6, mtime=0), gz)] * 25000,
+              lambda c: None, out_dir + "/shared.tar")
+    # many.tar: 1,000 images on one gzip layer whose program lies past
+    # 100,000 entries (50 MB of tar to inflate to reach it).
+    blob = gzip.compress(big, 6, mtime=0)
+    diff, blob_sha = sha(big), sha(blob)
+    members = {"blobs/sha256/" + blob_sha: blob}
+    manifests = []
+    for i in range(1000):
+        cfg = dumps({"architecture": "amd64", "os": "linux",
+                     "config": {"Entrypoint": ["/hello"], "Env": ["I=%d" % i]},
+                     "rootfs": {"type": "layers",
+                                "diff_ids": ["sha256:" + diff]}})
+        man = dumps({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                       "digest": "sha256:" + sha(cfg), "size": len(cfg)},
+            "layers": [{"mediaType": gz, "digest": "sha256:" + blob_sha,
+                        "size": len(blob)}]})
+        members["blobs/sha256/" + sha(cfg)] = cfg
+        members["blobs/sha256/" + sha(man)] = man
+        manifests.append({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": "sha256:" + sha(man), "size": len(man),
+            "annotations": {"org.opencontainers.image.ref.name": "t%d" % i}})
+    members["index.json"] = dumps({"schemaVersion": 2,
+                                   "manifests": manifests})
+    members["oci-layout"] = b'{"imageLayoutVersion":"1.0.0"}'
+    write(out_dir + "/many.tar", sorted(members.items()))
+
+
 def bomb(out):
     """A valid image whose one gzip layer is a tar holding a 1 GiB file of
     zeros: about 1 MB compressed."""
@@ -483,6 +589,8 @@ def main():
         edit(args[1], args[2], None, docker_types)
     elif args[:1] == ["join"]:
         join(*args[1:4])
+    elif args[:1] == ["heavy"]:
+        heavy(args[1])
     elif args[:1] == ["bomb"]:
         bomb(args[1])
     elif args[:1] == ["gzimage"]:

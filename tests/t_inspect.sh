@@ -136,6 +136,33 @@ done
 check "...and they are shown, escaped" "yes" \
 	"$("$TINYIMG" inspect "$W/escapes.tar" | grep -qF 'workdir     /w\x1b]0;PWNED\x07\x1b[2J\x7f\xc2\x9b31m' && echo yes)"
 
+# Small archives that cost a careless reader minutes: a program looked up
+# through 20,000 PATH folders among 100,000 entries, an entrypoint of
+# 100,000 parts, one layer named 25,000 times, 1,000 images whose program
+# lies deep in one shared gzip layer. Each a verdict within 10 s
+# and 1 GiB, as text and as JSON (each shared layer's files listed once).
+mkdir -p "$W/heavy"
+$MK heavy "$W/heavy"
+for f in paths deep shared many; do
+	limited "$f" "$W/heavy/$f.tar"
+	check "heavy $f.tar: a verdict (valid) within 10 s and 1 GiB ($(cat "$W/time"))" "0" "$st"
+	if [ "${TINYIMG_SANITIZED:-0}" = 1 ]; then
+		timeout 60 "$TINYIMG" inspect --json "$W/heavy/$f.tar" >"$W/heavy-$f.json"
+	else
+		( ulimit -v 1048576; timeout 10 "$TINYIMG" inspect --json "$W/heavy/$f.tar" >"$W/heavy-$f.json" )
+	fi
+	check "heavy $f.tar --json: a document within 10 s and 1 GiB" "0" "$?"
+	if [ "${TINYIMG_SANITIZED:-0}" = 1 ]; then
+		timeout 60 "$TINYIMG" inspect "$W/heavy/$f.tar" >/dev/null
+	else
+		( ulimit -v 1048576; timeout 10 "$TINYIMG" inspect "$W/heavy/$f.tar" >/dev/null )
+	fi
+	check "heavy $f.tar, every image explained: within 10 s and 1 GiB" "0" "$?"
+done
+check "...shared.tar: the layer's files listed once, null for the 24,999 other mentions" \
+	"25000 2001 24999" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); l=d["images"][0]["layers"]; print(len(l), len(l[0]["files"]), sum(x["files"] is None for x in l))' "$W/heavy-shared.json")"
+
 # --- usage and unreadable input --------------------------------------------------------
 "$TINYIMG" inspect >/dev/null 2>"$W/err"
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
