@@ -854,72 +854,61 @@ static void add_tag(struct archive *ar, struct archive_image *img,
 	ref_free(&ref);
 }
 
-/* docker_entry() reads one entry of manifest.json. */
-static void docker_entry(struct archive *ar, const struct json_value *e,
-                         size_t i)
+/* docker_layers() reads the "Layers" of the manifest.json entry E (called
+ * WHERE): each layer member, resolved, as a descriptor. Sets *N. */
+static struct archive_layer *docker_layers(struct archive *ar,
+                                           const struct json_value *e,
+                                           const char *where, size_t *n)
 {
-	char where[64];
-	const struct json_value *cfg, *tags, *layers, *t, *l;
-	struct archive_member *cm;
-	struct archive_image *img;
-	struct archive_layer *list = NULL;
-	size_t n = 0;
+	const struct json_value *layers = json_get(e, "Layers"), *l;
+	struct archive_layer *list;
 
-	snprintf(where, sizeof where, "manifest.json[%zu]", i);
-	if (e->kind != JSON_OBJECT) {
-		report_problem(&ar->report, where, "not an object");
-		return;
-	}
-	cfg = json_get(e, "Config");
-	if (!json_str(cfg)) {
-		report_problem(&ar->report, where, "\"Config\" is %s",
-		               cfg ? "not a string" : "missing");
-		return;
-	}
-	if (!(cm = resolve(ar, json_str(cfg), where)))
-		return;
-	img = image_for(ar, &cm->sha);
-	load_config(ar, img, cm);
-	layers = json_get(e, "Layers");
+	*n = 0;
 	if (!layers || layers->kind != JSON_ARRAY) {
 		report_problem(&ar->report, where, "\"Layers\" is %s",
 		               layers ? "not an array" : "missing");
-	} else {
-		list = util_xreallocarray(NULL, layers->n + 1, sizeof *list);
-		for (l = layers->first; l; l = l->next) {
-			struct archive_layer *al = &list[n++];
+		return NULL;
+	}
+	list = util_xreallocarray(NULL, layers->n + 1, sizeof *list);
+	for (l = layers->first; l; l = l->next) {
+		struct archive_layer *al = &list[(*n)++];
 
-			memset(al, 0, sizeof *al);
-			if (!json_str(l)) {
-				report_problem(&ar->report, where, "a layer path is "
-				               "not a string");
-				continue;
-			}
-			al->blob = resolve(ar, json_str(l), where);
-			if (al->blob) {
-				al->desc.digest = al->blob->sha;
-				al->desc.size = al->blob->size;
-				al->desc.valid = 1;
-				al->desc.media_type = util_xstrdup(
-					al->blob->content == ARCHIVE_GZIP
-					? MODEL_MT_OCI_LAYER_GZIP
-					: al->blob->content == ARCHIVE_ZSTD
-					? MODEL_MT_OCI_LAYER_ZSTD : MODEL_MT_OCI_LAYER);
-			}
+		memset(al, 0, sizeof *al);
+		if (!json_str(l)) {
+			report_problem(&ar->report, where, "a layer path is not "
+			               "a string");
+			continue;
+		}
+		al->blob = resolve(ar, json_str(l), where);
+		if (al->blob) {
+			al->desc.digest = al->blob->sha;
+			al->desc.size = al->blob->size;
+			al->desc.valid = 1;
+			al->desc.media_type = util_xstrdup(
+				al->blob->content == ARCHIVE_GZIP
+				? MODEL_MT_OCI_LAYER_GZIP
+				: al->blob->content == ARCHIVE_ZSTD
+				? MODEL_MT_OCI_LAYER_ZSTD : MODEL_MT_OCI_LAYER);
 		}
 	}
-	if (!img->in_oci && !img->in_docker) {
-		img->layers = list; /* the image's layers are these */
-		img->nlayers = n;
-	} else {
-		if (img->in_oci && list)
-			same_layers(ar, img, list, n, where);
-		while (n)
-			model_descriptor_free(&list[--n].desc);
-		free(list);
-	}
-	img->in_docker = 1;
-	tags = json_get(e, "RepoTags");
+	return list;
+}
+
+/* free_layers() frees a list docker_layers() made. */
+static void free_layers(struct archive_layer *list, size_t n)
+{
+	while (n)
+		model_descriptor_free(&list[--n].desc);
+	free(list);
+}
+
+/* docker_tags() checks the "RepoTags" of the manifest.json entry E and
+ * gives them to IMG (NULL: its config could not be read; checked only). */
+static void docker_tags(struct archive *ar, struct archive_image *img,
+                        const struct json_value *e, const char *where)
+{
+	const struct json_value *tags = json_get(e, "RepoTags"), *t;
+
 	if (tags && tags->kind == JSON_ARRAY) {
 		for (t = tags->first; t; t = t->next) {
 			if (!json_str(t))
@@ -931,13 +920,56 @@ static void docker_entry(struct archive *ar, const struct json_value *e,
 				report_problem(&ar->report, where, "RepoTag \"%s\" "
 				               "has no tag; docker load refuses it",
 				               json_str(t));
-			else
+			else if (img)
 				add_tag(ar, img, json_str(t), where);
 		}
 	} else if (tags && tags->kind != JSON_NULL) {
 		report_problem(&ar->report, where, "\"RepoTags\" is not an "
 		               "array");
 	}
+}
+
+/* docker_entry() reads one entry of manifest.json. */
+static void docker_entry(struct archive *ar, const struct json_value *e,
+                         size_t i)
+{
+	char where[64];
+	const struct json_value *cfg;
+	struct archive_member *cm = NULL;
+	struct archive_image *img;
+	struct archive_layer *list;
+	size_t n;
+
+	snprintf(where, sizeof where, "manifest.json[%zu]", i);
+	if (e->kind != JSON_OBJECT) {
+		report_problem(&ar->report, where, "not an object");
+		return;
+	}
+	cfg = json_get(e, "Config");
+	if (!json_str(cfg))
+		report_problem(&ar->report, where, "\"Config\" is %s",
+		               cfg ? "not a string" : "missing");
+	else
+		cm = resolve(ar, json_str(cfg), where);
+	if (!cm) { /* every other problem of the entry is still listed */
+		list = docker_layers(ar, e, where, &n);
+		free_layers(list, n);
+		docker_tags(ar, NULL, e, where);
+		return;
+	}
+	img = image_for(ar, &cm->sha);
+	load_config(ar, img, cm);
+	list = docker_layers(ar, e, where, &n);
+	if (!img->in_oci && !img->in_docker) {
+		img->layers = list; /* the image's layers are these */
+		img->nlayers = n;
+	} else {
+		if (img->in_oci && list)
+			same_layers(ar, img, list, n, where);
+		free_layers(list, n);
+	}
+	img->in_docker = 1;
+	docker_tags(ar, img, e, where);
 }
 
 /* docker_view() reads manifest.json, docker save's index. */

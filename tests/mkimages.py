@@ -21,9 +21,9 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
         the OCI views of A and B in one tarball, index.json listing both
         (as `docker save a b` holds two images).
     mkimages.py heavy DIR
-        three small archives that cost a careless reader minutes: paths.tar
+        four small archives that cost a careless reader minutes: paths.tar
         (100,000 layer entries, an entrypoint looked up through a PATH of
-        20,000 folders), deep.tar (an entrypoint of 100,000 components) and
+        20,000 folders), deep.tar (an entrypoint of 100,000 components),
         shared.tar (one layer named 25,000 times by one manifest) and
         many.tar (1,000 images on one gzip layer, the program past 100,000
         entries).
@@ -207,6 +207,12 @@ def corrupt(kind, src, out):
         entry["Config"] = "blobs/sha256/" + sha(new)
         members = rewrite(members, "manifest.json", dumps([entry]))
         said = "but the config's diff_id is sha256:" + "0" * 64
+    elif kind == "docker-entry":
+        # A missing Config must not hide the entry's other problems.
+        entry.update(Config="nope.json", Layers=["missing.tar"],
+                     RepoTags=["bad"])
+        members = rewrite(members, "manifest.json", dumps([entry]))
+        said = 'RepoTag "bad" has no tag'
     elif kind == "missing-blob":
         members = [(m, d) for m, d in members if m.name != layer_name]
         said = "which the archive does not hold"

@@ -182,7 +182,8 @@ check "an empty file: exit 1, said" "1 yes" "$? $(grep -q 'empty: not an image t
 # --- hostile input: every defect found, named, within 10 s and 1 GiB --------------------
 for kind in blob-bytes size diff-id missing-blob layers-count no-rootfs bad-json \
             deep-json big-json no-layout dotdot absolute nul utf8 link-outside \
-            link-loop duplicate media-type tag index-fanout many-tags long-names; do
+            link-loop duplicate media-type tag index-fanout many-tags long-names \
+            docker-entry; do
 	said=$($MK corrupt "$kind" "$W/hello.tar" "$W/bad-$kind.tar")
 	limited "$kind" "$W/bad-$kind.tar"
 	if [ "$st" = 1 ] && grep -qF -- "$said" "$W/out"; then
