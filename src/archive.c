@@ -649,6 +649,19 @@ static struct archive_member *resolve(struct archive *ar, const char *name,
 	return NULL;
 }
 
+/* top_doc() is the member NAME (index.json, manifest.json, oci-layout)
+ * whose bytes are the document: the member itself, or the file a link of
+ * that name leads to (GNU tar stores a second copy as a hard link). NULL
+ * when there is none, or the link leads nowhere (said). */
+static struct archive_member *top_doc(struct archive *ar, const char *name)
+{
+	struct archive_member *m = archive_find(ar, name);
+
+	if (m && (m->type == '1' || m->type == '2'))
+		m = resolve(ar, name, name);
+	return m;
+}
+
 /* blob() finds blobs/sha256/<hex> for descriptor D, checking that its
  * size and bytes are what D says; problems name WHERE. */
 static struct archive_member *blob(struct archive *ar,
@@ -1205,13 +1218,15 @@ static void oci_index(struct archive *ar, const struct model_index *x,
 /* oci_view() reads oci-layout and index.json. */
 static void oci_view(struct archive *ar, struct archive_member *idx)
 {
-	struct archive_member *layout = archive_find(ar, "oci-layout");
+	struct archive_member *layout = top_doc(ar, "oci-layout");
 	const struct json_value *ver;
 	struct model_index x;
 	struct json_doc doc;
 
 	idx->referenced = 1;
-	if (!layout) {
+	if (!layout && archive_find(ar, "oci-layout")) {
+		; /* a link to nothing, said */
+	} else if (!layout) {
 		report_problem(&ar->report, "oci-layout", "index.json is there "
 		               "but oci-layout is not");
 	} else if (read_doc(ar, layout, &doc) == 0) {
@@ -1361,15 +1376,15 @@ int archive_read(const char *path, const struct archive_options *opt,
 		return 0;
 	}
 	index_members(ar);
-	idx = archive_find(ar, "index.json");
-	dm = archive_find(ar, "manifest.json");
-	ar->has_index = idx != NULL;
-	ar->has_docker_manifest = dm != NULL;
+	idx = top_doc(ar, "index.json");
+	dm = top_doc(ar, "manifest.json");
+	ar->has_index = archive_find(ar, "index.json") != NULL;
+	ar->has_docker_manifest = archive_find(ar, "manifest.json") != NULL;
 	if (idx)
 		oci_view(ar, idx);
 	if (dm)
 		docker_view(ar, dm);
-	if (!idx && !dm)
+	if (!ar->has_index && !ar->has_docker_manifest)
 		report_problem(&ar->report, ar->name, "neither index.json nor "
 		               "manifest.json: not an image tarball");
 	for (i = 0; i < ar->nimages; i++)

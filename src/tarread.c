@@ -168,6 +168,10 @@ static int pax_record(struct tarread *t, const char *kv, size_t len)
 	klen = (size_t)(eq - kv);
 	v = eq + 1;
 	vlen = len - klen - 1;
+	if (klen > 11 && memcmp(kv, "GNU.sparse.", 11) == 0)
+		return fail(t, t->meta_start, "a sparse member (GNU tar "
+		            "--sparse), which tinyimg does not read: make the "
+		            "archive without --sparse");
 	if (klen == 4 && memcmp(kv, "path", 4) == 0)
 		set_text(&t->path, &t->path_len, v, vlen);
 	else if (klen == 8 && memcmp(kv, "linkpath", 8) == 0)

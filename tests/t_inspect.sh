@@ -163,6 +163,23 @@ check "...shared.tar: the layer's files listed once, null for the 24,999 other m
 	"25000 2001 24999" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); l=d["images"][0]["layers"]; print(len(l), len(l[0]["files"]), sum(x["files"] is None for x in l))' "$W/heavy-shared.json")"
 
+# GNU tar stores a file linked twice as a hard link: index.json may be one.
+# A sparse member (tar --sparse) is refused by name.
+"$TINYIMG" build -q "$ASM/hello.asm" --format oci -o "$W/gnu-src.tar"
+mkdir -p "$W/gnu"
+tar -C "$W/gnu" -xf "$W/gnu-src.tar"
+ln "$W/gnu/index.json" "$W/gnu/index.json.orig"
+tar -C "$W/gnu" -cf "$W/gnu-hardlink.tar" oci-layout index.json.orig index.json blobs
+"$TINYIMG" inspect "$W/gnu-hardlink.tar" >"$W/out" 2>&1
+check "index.json stored as a hard link (GNU tar): followed, valid" "0 hard yes" \
+	"$? $(tar -tvf "$W/gnu-hardlink.tar" | grep -q '^h.* index.json link to' && echo hard) $(grep -q 'hello:latest' "$W/out" && echo yes)"
+rm "$W/gnu/index.json.orig"
+truncate -s 1M "$W/gnu/holes"
+tar -C "$W/gnu" --sparse --format=posix -cf "$W/gnu-sparse.tar" oci-layout index.json blobs holes
+"$TINYIMG" inspect -q "$W/gnu-sparse.tar" >"$W/out" 2>&1
+check "a sparse member (GNU tar --sparse): refused, and said so" "1 yes" \
+	"$? $(grep -q 'a sparse member (GNU tar --sparse), which tinyimg does not read' "$W/out" && echo yes)"
+
 # --- usage and unreadable input --------------------------------------------------------
 "$TINYIMG" inspect >/dev/null 2>"$W/err"
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
