@@ -65,25 +65,35 @@ struct pass {
 	int stopped;                   /* too many members: reading stopped */
 };
 
-/* normalize() gives a member or file name without "./" in front and
- * without '/' behind (a folder entry names the folder). */
+/* normalize() gives a member or file name as Go's filepath.Clean, which
+ * Docker's loaders use, reads it: no empty or "." parts ("./x", "a//b",
+ * "a/./b"), no '/' behind (a folder entry names the folder); a leading
+ * '/' and ".." parts stay, for the checks that refuse them. */
 static char *normalize(const char *name, size_t len, size_t *out_len)
 {
 	char *s;
+	size_t i = 0, n = 0;
 
-	while (len >= 2 && name[0] == '.' && name[1] == '/') {
-		name += 2, len -= 2;
-		while (len && name[0] == '/' && len > 1)
-			name++, len--;
-	}
-	while (len > 1 && name[len - 1] == '/')
-		len--;
 	if (len > NAME_MAX_KEPT)
 		len = NAME_MAX_KEPT; /* reported by the caller */
 	s = util_xmalloc(len + 1);
-	memcpy(s, name, len);
-	s[len] = '\0';
-	*out_len = len;
+	if (len && name[0] == '/')
+		s[n++] = '/';
+	while (i < len) {
+		size_t k = 0;
+
+		while (i + k < len && name[i + k] != '/')
+			k++;
+		if (k > 0 && !(k == 1 && name[i] == '.')) {
+			if (n && s[n - 1] != '/')
+				s[n++] = '/';
+			memcpy(s + n, name + i, k);
+			n += k;
+		}
+		i += k + 1;
+	}
+	s[n] = '\0';
+	*out_len = n;
 	return s;
 }
 
@@ -335,6 +345,8 @@ static int outer_data(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+static void check_hard_links(struct archive *ar, struct archive_member *m);
+
 /* finish_layer() ends the inflater and inner tar of a layer member. */
 static void finish_layer(struct pass *p)
 {
@@ -359,6 +371,9 @@ static void finish_layer(struct pass *p)
 	if (f->inner_on)
 		tarread_free(&f->inner);
 	m->read_ok = !m->error;
+	if (m->read_ok && !m->files_dropped &&
+	    p->opt->keep_files == ARCHIVE_KEEP_ALL)
+		check_hard_links(p->ar, m);
 }
 
 /* outer_end() ends a member: its digest, and a layer's inflater and
@@ -1576,6 +1591,55 @@ static const struct archive_file *find_file(struct archive_member *m,
 	mid = m->by_name[lo - 1];
 	return strncmp(m->files[mid].name, name, len) == 0 &&
 	       m->files[mid].name[len] == '\0' ? &m->files[mid] : NULL;
+}
+
+/* first_index() is the position in M of the first entry named NAME, or
+ * M->nfiles when there is none. */
+static size_t first_index(struct archive_member *m, const char *name)
+{
+	size_t lo = 0, hi, mid;
+
+	index_files(m);
+	hi = m->nfiles;
+	while (lo < hi) { /* the first entry whose name is not before NAME */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(m->files[m->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->nfiles && strcmp(m->files[m->by_name[lo]].name,
+	                                name) == 0 ? m->by_name[lo] : m->nfiles;
+}
+
+/* check_hard_links() reports each hard link of the layer M (all of whose
+ * entries are kept) whose target no earlier entry of M holds: a layer is
+ * unpacked on its own, in order, and docker and umoci refuse such a link. */
+static void check_hard_links(struct archive *ar, struct archive_member *m)
+{
+	size_t i, len;
+
+	for (i = 0; i < m->nfiles; i++) {
+		const struct archive_file *f = &m->files[i];
+		char *target, *shown, *to;
+
+		if (f->type != '1' || !f->link)
+			continue;
+		target = normalize(f->link, strlen(f->link), &len);
+		if (first_index(m, target) < i) {
+			free(target);
+			continue;
+		}
+		shown = util_escape(f->name);
+		to = util_escape(target);
+		report_problem(&ar->report, m->name, "layer entry \"%s\": a "
+		               "hard link to \"%s\", which no earlier entry of "
+		               "the layer holds (docker and umoci refuse it)",
+		               shown, to);
+		free(shown);
+		free(to);
+		free(target);
+	}
 }
 
 /* hidden() says whether a whiteout of the layer M hides NAME in the

@@ -263,6 +263,25 @@ def corrupt(kind, src, out):
                 "absolute": "an absolute name",
                 "nul": "a NUL byte in the name",
                 "utf8": "a name that is not UTF-8"}[kind]
+    elif kind in ("hardlink-missing", "hardlink-later"):
+        # A layer is unpacked on its own and in order: a hard link needs
+        # its target earlier in the same layer.
+        layer = io.BytesIO()
+        with tarfile.open(fileobj=layer, mode="w",
+                          format=tarfile.USTAR_FORMAT) as t:
+            link = tarfile.TarInfo("hello")
+            link.type = tarfile.LNKTYPE
+            link.linkname = "real" if kind == "hardlink-later" else "nothere"
+            t.addfile(link)
+            if kind == "hardlink-later":
+                info = tarfile.TarInfo("real")
+                info.size = 1
+                t.addfile(info, io.BytesIO(b"x"))
+        members = retarget_layer(members, entry, index, manifest, config,
+                                 layer.getvalue())
+        said = 'layer entry "hello": a hard link to "%s", which no earlier ' \
+               'entry of the layer holds' % (
+                   "real" if kind == "hardlink-later" else "nothere")
     elif kind == "link-outside":
         info = tarfile.TarInfo("evil.json")
         info.type = tarfile.SYMTYPE

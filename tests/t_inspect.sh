@@ -200,7 +200,7 @@ check "an empty file: exit 1, said" "1 yes" "$? $(grep -q 'empty: not an image t
 for kind in blob-bytes size diff-id missing-blob layers-count no-rootfs bad-json \
             deep-json big-json no-layout dotdot absolute nul utf8 link-outside \
             link-loop duplicate media-type tag index-fanout many-tags long-names \
-            docker-entry; do
+            docker-entry hardlink-missing hardlink-later; do
 	said=$($MK corrupt "$kind" "$W/hello.tar" "$W/bad-$kind.tar")
 	limited "$kind" "$W/bad-$kind.tar"
 	if [ "$st" = 1 ] && grep -qF -- "$said" "$W/out"; then
