@@ -452,6 +452,19 @@ static int start_spool(struct pass *p)
 	return 0;
 }
 
+/* other_compression() names the compressor whose magic starts BUF (N
+ * bytes) when it is one tinyimg does not inflate, or NULL. */
+static const char *other_compression(const unsigned char *buf, size_t n)
+{
+	if (n >= 6 && memcmp(buf, "\xfd" "7zXZ\0", 6) == 0)
+		return "xz";
+	if (n >= 4 && memcmp(buf, "\x28\xb5\x2f\xfd", 4) == 0)
+		return "zstd";
+	if (n >= 3 && memcmp(buf, "BZh", 3) == 0)
+		return "bzip2";
+	return NULL;
+}
+
 /* read_stream() reads the whole input through the pass. */
 static int read_stream(struct pass *p, int seekable)
 {
@@ -485,6 +498,13 @@ static int read_stream(struct pass *p, int seekable)
 		if (first && n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
 			ar->gzip = 1;
 			p->gz = inflate_new(1);
+		} else if (first && other_compression(buf, (size_t)n)) {
+			report_problem(&ar->report, ar->name, "%s-compressed, "
+			               "which tinyimg does not read: decompress it "
+			               "first (%s -dc)",
+			               other_compression(buf, (size_t)n),
+			               other_compression(buf, (size_t)n));
+			break;
 		}
 		if (first && (ar->gzip || !seekable) && start_spool(p) < 0) {
 			r = -1;
@@ -1399,7 +1419,8 @@ int archive_read(const char *path, const struct archive_options *opt,
 		oci_view(ar, idx);
 	if (dm)
 		docker_view(ar, dm);
-	if (!ar->has_index && !ar->has_docker_manifest)
+	if (!ar->has_index && !ar->has_docker_manifest &&
+	    (ar->n > 0 || ar->report.problems == 0))
 		report_problem(&ar->report, ar->name, "neither index.json nor "
 		               "manifest.json: not an image tarball");
 	for (i = 0; i < ar->nimages; i++)

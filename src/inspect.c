@@ -417,6 +417,18 @@ static int unread_layers(const struct archive_image *img)
 	return 0;
 }
 
+/* dropped_entries() says whether some layer of IMG has entries that were
+ * counted but not kept (over the budget). */
+static int dropped_entries(const struct archive_image *img)
+{
+	size_t i;
+
+	for (i = 0; i < img->nlayers; i++)
+		if (img->layers[i].blob && img->layers[i].blob->files_dropped)
+			return 1;
+	return 0;
+}
+
 /* print_program() describes IMG's entry program PG: its ELF headers. */
 static void print_program(const struct archive_image *img,
                           const struct program *pg)
@@ -429,7 +441,9 @@ static void print_program(const struct archive_image *img,
 	if (!pg->file) {
 		printf("  program     %s: %s\n", pg->shown, unread_layers(img)
 		       ? "not in the layers tinyimg could read (zstd layers are "
-		         "not read)" : "not in the image");
+		         "not read)" : dropped_entries(img)
+		       ? "not among the entries kept (past a million, entries "
+		         "are counted, not kept)" : "not in the image");
 		return;
 	}
 	if (!pg->is_elf) {

@@ -11,7 +11,7 @@ packages=(
 	time bsdutils                      # peak memory (GNU time), a terminal (script)
 	docker.io containerd runc          # dockerd 20.10 and its containerd (ctr)
 	skopeo umoci podman buildah docker-registry
-	busybox-static zstd gzip           # base images and layers of every kind
+	busybox-static zstd gzip xz-utils  # base images, layers and archives of every kind
 	python3-jsonschema golang-github-opencontainers-image-spec-dev  # the OCI schemas
 	qemu-user-static                   # 386 programs on kernels without ia32
 	clang libclang-rt-14-dev           # libFuzzer and the sanitizers' runtime

@@ -180,6 +180,16 @@ tar -C "$W/gnu" --sparse --format=posix -cf "$W/gnu-sparse.tar" oci-layout index
 check "a sparse member (GNU tar --sparse): refused, and said so" "1 yes" \
 	"$? $(grep -q 'a sparse member (GNU tar --sparse), which tinyimg does not read' "$W/out" && echo yes)"
 
+# An outer tarball compressed with what tinyimg does not inflate: named.
+if have xz; then
+	xz -c "$W/hello.tar" >"$W/hello.tar.xz"
+	"$TINYIMG" inspect -q "$W/hello.tar.xz" >"$W/out" 2>&1
+	check "an xz-compressed tarball: exit 1, named, with what to do" "1 yes 1" \
+		"$? $(grep -q 'xz-compressed, which tinyimg does not read: decompress it first (xz -dc)' "$W/out" && echo yes) $(grep -c '^  ' "$W/out")"
+else
+	skip "an xz-compressed tarball is named" "xz not installed (apt-get install xz-utils)"
+fi
+
 # --- usage and unreadable input --------------------------------------------------------
 "$TINYIMG" inspect >/dev/null 2>"$W/err"
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
