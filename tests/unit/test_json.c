@@ -130,9 +130,13 @@ static const struct acceptance {
 	{ "raw UTF-8 at every length and edge",
 	  "\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
 	  "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"",
-	  "\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
+	  /* written back with the C1 control U+0080 escaped */
+	  "\"\\u0080\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
 	  "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"" },
-	{ "an unescaped DEL", "\"\x7f\"", "\"\x7f\"" },
+	{ "an unescaped DEL (written back escaped)", "\"\x7f\"",
+	  "\"\\u007f\"" },
+	{ "C1 controls (written back escaped, CSI among them)",
+	  "\"\xc2\x9b\xc2\x9f\xc2\xa0\"", "\"\\u009b\\u009f\xc2\xa0\"" },
 	{ "U+2028 and U+2029 raw", "\"\xe2\x80\xa8\xe2\x80\xa9\"",
 	  "\"\xe2\x80\xa8\xe2\x80\xa9\"" },
 	{ "duplicate keys, all kept in order",
@@ -638,7 +642,7 @@ int main(int argc, char **argv)
 	escapes("quotes", "say \"hi\"", "\"say \\\"hi\\\"\"");
 	escapes("backslashes", "a\\b", "\"a\\\\b\"");
 	escapes("newline and tab", "a\nb\tc", "\"a\\nb\\tc\"");
-	escapes("control bytes", "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"");
+	escapes("control bytes, DEL too", "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
 	escapes("utf-8 passes through", "gr\xc3\xbc\xc3\x9f", "\"gr\xc3\xbc\xc3\x9f\"");
 	escapes("keys too", "", "\"\"");
 	document();
