@@ -6,7 +6,8 @@
 # hostile ones. tests/unit/test_json --canon parses each and re-encodes it
 # with the writer; Python's json.loads (keeping keys in document order,
 # duplicates and number literals) and json.dumps(ensure_ascii=False,
-# separators=(',', ':')) give what it must print. A text Python refuses,
+# separators=(',', ':')), DEL and the C1 controls escaped, give what it
+# must print. A text Python refuses,
 # or whose strings hold lone surrogates or that nests deeper than 64, must
 # be refused. TINYIMG_JSON_SEED=N repeats a run.
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,7 @@ out=$(mktemp_dir)/oracle
 python3 - "$canon" "$seed" <<'EOF' >"$out" 2>&1
 import json
 import random
+import re
 import subprocess
 import sys
 
@@ -65,7 +67,10 @@ def dump(v):
         return str(v)
     if v is True or v is False or v is None:
         return json.dumps(v)
-    return json.dumps(v, ensure_ascii=False)
+    # tinyimg also escapes DEL and the C1 controls, so that no JSON it
+    # prints can drive a terminal.
+    return re.sub('[\x7f-\x9f]', lambda m: '\\u%04x' % ord(m.group()),
+                  json.dumps(v, ensure_ascii=False))
 
 
 def oracle(text):
