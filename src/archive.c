@@ -1345,6 +1345,17 @@ static void check_image(struct archive *ar, struct archive_image *img)
 	}
 }
 
+/* any_image() says whether AR holds an image (attestations are not). */
+static int any_image(const struct archive *ar)
+{
+	size_t i;
+
+	for (i = 0; i < ar->nimages; i++)
+		if (!ar->images[i].attestation)
+			return 1;
+	return 0;
+}
+
 /* unreferenced() warns of blobs nothing names. */
 static void unreferenced(struct archive *ar)
 {
@@ -1425,6 +1436,12 @@ int archive_read(const char *path, const struct archive_options *opt,
 		               "manifest.json: not an image tarball");
 	for (i = 0; i < ar->nimages; i++)
 		check_image(ar, &ar->images[i]);
+	if ((ar->has_index || ar->has_docker_manifest) && !any_image(ar) &&
+	    ar->report.problems == 0)
+		report_problem(&ar->report, ar->name, "no image: %s none",
+		               !ar->has_index ? "manifest.json lists"
+		               : !ar->has_docker_manifest ? "index.json lists"
+		               : "index.json and manifest.json list");
 	unreferenced(ar);
 	return 0;
 }

@@ -190,6 +190,15 @@ else
 	skip "an xz-compressed tarball is named" "xz not installed (apt-get install xz-utils)"
 fi
 
+# An OCI layout whose index lists nothing holds no image: not valid.
+mkdir -p "$W/noimage"
+printf '{"imageLayoutVersion":"1.0.0"}' >"$W/noimage/oci-layout"
+printf '{"schemaVersion":2,"manifests":[]}' >"$W/noimage/index.json"
+tar -C "$W/noimage" -cf "$W/noimage.tar" oci-layout index.json
+"$TINYIMG" inspect -q "$W/noimage.tar" >"$W/out" 2>&1
+check "an index that lists no manifest: no image, exit 1" "1 yes" \
+	"$? $(grep -q 'no image: index.json lists none' "$W/out" && echo yes)"
+
 # --- usage and unreadable input --------------------------------------------------------
 "$TINYIMG" inspect >/dev/null 2>"$W/err"
 check "no tarball: usage error" "2 yes" "$? $(grep -q 'no tarball given' "$W/err" && echo yes)"
