@@ -127,7 +127,7 @@ void layer_set_below(struct layer *l, const struct layer_below *below)
 	l->below = below;
 }
 
-enum { LINK_HOPS = 16 }; /* links followed in a row, as the kernel's 40 */
+enum { LINK_HOPS = 40 }; /* links followed in a row, as the kernel */
 
 /* below_at() is what the image below has at the first LEN bytes of PATH
  * (absolute, clean), without the leading '/'; NONE when there is none. */

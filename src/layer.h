@@ -77,7 +77,7 @@ void layer_skip_fd(struct layer *l, int fd);
 
 /* Place what is added from now on on the image BELOW, as Docker's COPY
  * does: the folders above a destination are followed through BELOW's
- * symbolic links (inside its root, at most 16), a folder BELOW has gets no
+ * symbolic links (inside its root, at most 40), a folder BELOW has gets no
  * entry of ours (its mode and owner stay), and a folder added where BELOW
  * has a folder (or a link to one) adds only what it holds. */
 void layer_set_below(struct layer *l, const struct layer_below *below);
