@@ -242,19 +242,22 @@ static int read_base(struct build *b)
 	return -1;
 }
 
-/* base_images() says which platforms the base has, for messages. */
+/* base_images() says which platforms the base has, for messages (the
+ * base's words escaped). */
 static char *base_images(const struct archive *ar)
 {
 	char *list = util_xstrdup(""), plat[128];
 	size_t i;
 
 	for (i = 0; i < ar->nimages; i++) {
-		char *more;
+		char *more, *shown;
 
 		if (ar->images[i].attestation)
 			continue;
 		archive_platform_text(&ar->images[i], plat, sizeof plat);
-		more = util_xasprintf("%s%s%s", list, *list ? ", " : "", plat);
+		shown = util_escape(plat);
+		more = util_xasprintf("%s%s%s", list, *list ? ", " : "", shown);
+		free(shown);
 		free(list);
 		list = more;
 	}
@@ -279,10 +282,12 @@ static int base_fits(const struct archive_image *img, const char *arch,
 static void image_name(const struct archive_image *img, char *buf,
                        size_t len)
 {
-	char digest[72];
+	char digest[72], *shown;
 
 	model_digest_string(&img->config_digest, digest);
-	snprintf(buf, len, "%s", img->ntags ? img->tags[0] : digest);
+	shown = util_escape(img->ntags ? img->tags[0] : digest);
+	snprintf(buf, len, "%s", shown);
+	free(shown);
 }
 
 /* one_base() checks that the base has no other image than ONE for ONE's
@@ -292,7 +297,7 @@ static int one_base(const struct build *b, const struct archive_image *one,
                     const char *arch, const char *variant)
 {
 	const struct archive *ar = &b->base;
-	char a[256], c[256], plat[128];
+	char a[256], c[256], plat[128], *shown;
 	size_t i;
 
 	for (i = 0; i < ar->nimages; i++) {
@@ -304,11 +309,13 @@ static int one_base(const struct build *b, const struct archive_image *one,
 		image_name(one, a, sizeof a);
 		image_name(img, c, sizeof c);
 		archive_platform_text(one, plat, sizeof plat);
-		return util_error("--base %s holds two images for %s, %s and "
-		                  "%s: which to build on cannot be told; give "
-		                  "a tarball of one (docker save NAME, or "
-		                  "skopeo copy ...:NAME)", b->o->base, plat, a,
-		                  c);
+		shown = util_escape(plat);
+		util_error("--base %s holds two images for %s, %s and %s: which "
+		           "to build on cannot be told; give a tarball of one "
+		           "(docker save NAME, or skopeo copy ...:NAME)",
+		           b->o->base, shown, a, c);
+		free(shown);
+		return -1;
 	}
 	return 0;
 }
@@ -338,11 +345,20 @@ static int pick_base(struct build *b, struct platform *p)
 
 /* ---- platforms --------------------------------------------------------- */
 
+/* plain_word() says whether S is a platform word: lowercase letters,
+ * digits and '_' (amd64, arm, v7, ppc64le). */
+static int plain_word(const char *s)
+{
+	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+	             strlen(s);
+}
+
 /* make_platforms() makes one platform per program, refusing two programs
  * for one platform; with no program, one per base image. */
 static int make_platforms(struct build *b)
 {
 	struct model_platform plat;
+	char text[128], *shown;
 	size_t i, j, n = b->nprogs;
 
 	if (n == 0)
@@ -380,10 +396,17 @@ static int make_platforms(struct build *b)
 		plat = archive_image_platform(p->base);
 		p->arch = plat.architecture;
 		p->variant = plat.variant;
-		if (!p->arch || !plat.os || strcmp(plat.os, "linux") != 0)
-			return util_error("--base %s: an image for %s, not a Linux "
-			                  "one", b->o->base,
-			                  plat.os ? plat.os : "no os");
+		if (!p->arch || !plat.os || strcmp(plat.os, "linux") != 0 ||
+		    !plain_word(p->arch) ||
+		    (p->variant && !plain_word(p->variant))) {
+			archive_platform_text(p->base, text, sizeof text);
+			shown = util_escape(text);
+			util_error("--base %s: an image for %s, not one for a "
+			           "Linux platform this image could name",
+			           b->o->base, shown);
+			free(shown);
+			return -1;
+		}
 		if (one_base(b, p->base, p->arch, p->variant) < 0)
 			return -1;
 		for (j = 0; j + 1 < b->nplats; j++)
@@ -417,12 +440,16 @@ static void warn_base(const struct build *b, const struct archive_image *img)
 	for (i = 0; i < img->nlayers; i++) {
 		const struct archive_member *m = img->layers[i].blob;
 
-		if (m && (!m->read_ok || m->files_dropped))
-			fprintf(stderr, "tinyimg: warning: --base %s: the "
-			        "entries of layer %s were not %s, so its "
-			        "folders and links are not followed when "
-			        "placing files\n", b->o->base, m->name,
-			        m->read_ok ? "all kept" : "read (zstd)");
+		char *shown;
+
+		if (!m || (m->read_ok && !m->files_dropped))
+			continue;
+		shown = util_escape(m->name);
+		fprintf(stderr, "tinyimg: warning: --base %s: the entries of "
+		        "layer %s were not %s, so its folders and links are "
+		        "not followed when placing files\n", b->o->base, shown,
+		        m->read_ok ? "all kept" : "read (zstd)");
+		free(shown);
 	}
 }
 
@@ -504,8 +531,8 @@ static int runnable(const struct build *b, const struct image_spec *spec)
 	const char *first = spec->entrypoint.n ? spec->entrypoint.v[0]
 	                    : spec->cmd.n ? spec->cmd.v[0] : NULL;
 
-	if (!b->o->has_cmd || spec->entrypoint.n)
-		return 0;
+	if (!b->o->base || !b->o->has_cmd || spec->entrypoint.n)
+		return 0; /* without a base, opts.c refused it already */
 	if (!first)
 		return util_error("--cmd is empty and the base %s has no "
 		                  "entrypoint: the image would have nothing to "
