@@ -52,58 +52,25 @@ static int word_is(const char **p, const char *w)
 	return 1;
 }
 
-/* radix() is the radix the letter C names in a nasm number (0x40, 40h,
- * 0b1000000, 64d, ...), or 0. */
-static int radix(char c)
-{
-	switch (tolower((unsigned char)c)) {
-	case 'b': case 'y': return 2;
-	case 'o': case 'q': return 8;
-	case 'd': case 't': return 10;
-	case 'h': case 'x': return 16;
-	default: return 0;
-	}
-}
-
-/* nasm_number() reads the number at P as nasm's readnum() does for the
- * BITS directive: "64", "064", "64d", "0x40", "40h", "$40", "0b1000000",
- * "6_4", any case; -1 when it is not one (or is over 1000). */
+/* nasm_number() reads the value of a BITS directive at P as nasm does:
+ * with atoi(), so leading blanks, a sign and the leading digits count
+ * ("064", "64d", "64h" and "64abc" are all 64); -1 when there are no
+ * digits or the value is over 1000. */
 static long nasm_number(const char *p)
 {
-	const char *q = p;
-	int pre = 0, suf = 0, base = 10;
 	long v = 0;
+	int sign = 1;
 
-	while (isalnum((unsigned char)*q) || *q == '$' || *q == '_')
-		q++;
-	if (q - p > 2 && p[0] == '0' && (pre = radix(p[1])) != 0)
-		;
-	else if (q - p > 1 && p[0] == '$')
-		pre = 16;
-	if (q - p > 1)
-		suf = radix(q[-1]);
-	if (pre > suf) {
-		base = pre;
-		p += p[0] == '$' ? 1 : 2;
-	} else if (suf > pre) {
-		base = suf;
-		q--;
-	}
-	if (p == q)
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		sign = *p++ == '-' ? -1 : 1;
+	if (!isdigit((unsigned char)*p))
 		return -1;
-	for (; p < q; p++) {
-		int d = isdigit((unsigned char)*p) ? *p - '0'
-		        : isalpha((unsigned char)*p)
-		        ? tolower((unsigned char)*p) - 'a' + 10 : -1;
-
-		if (*p == '_')
-			continue;
-		if (d < 0 || d >= base)
+	for (; isdigit((unsigned char)*p); p++)
+		if ((v = v * 10 + (*p - '0')) > 1000)
 			return -1;
-		if ((v = v * base + d) > 1000)
-			return -1;
-	}
-	return v;
+	return sign * v;
 }
 
 /* scan_line() notes a BITS/USEnn or ORG directive on the preprocessed

@@ -382,8 +382,8 @@ refuse "BITS 32 and BITS 64 in one source" 1 "says both BITS 32 and BITS 64" "$W
 refuse "...--arch amd64 names the BITS 32 that contradicts it" 1 "says BITS 32, which is not code for --arch amd64" --arch amd64 "$W/bits/mixed.asm"
 printf '%%ifidn __OUTPUT_FORMAT__, elf64\n        BITS 32\n%%else\n        BITS 64\n%%endif\n        SECTION .text\n        global _start\n_start: ret\n' >"$W/bits/flip.asm"
 refuse "BITS that changes with the output format" 1 "says different BITS for -f elf32 and -f elf64" "$W/bits/flip.asm"
-# BITS written as nasm also reads it: 064, 000064, 64d, 064d, [bits 064].
-for v in 064 000064 64d 064D '[bits 064]' 'bits 0064'; do
+# BITS written as nasm also reads it (with atoi): 064, 64d, 64h, +64.
+for v in 064 000064 64d 064D 64h 64abc +64 '[bits 064]' 'bits 0064'; do
 	case $v in \[*|bits*) line=$v ;; *) line="BITS $v" ;; esac
 	printf '        %s\n        SECTION .text\n        global _start\n_start: mov rax, 60\n        xor edi, edi\n        syscall\n' "$line" >"$W/bits/num.asm"
 	build_ok "'$line' is BITS 64 to nasm" "$W/bits/num.asm"
