@@ -167,16 +167,16 @@ char *util_option_refused(const char *arg, int optopt,
 	const char *eq = strchr(arg, '=');
 	const struct option *o;
 
+	/* "--quiet=1" (or "--qui=1"): ARG names a flag of OPTOPT's. */
 	for (o = longopts; eq && optopt != 0 && o->name; o++)
 		if (o->val == optopt && o->has_arg == no_argument &&
+		    strncmp(arg, "--", 2) == 0 &&
 		    strncmp(o->name, arg + 2, (size_t)(eq - arg - 2)) == 0)
 			return util_xasprintf("option '--%s' takes no value",
 			                      o->name);
-	if (strncmp(arg, "--", 2) == 0 && eq && optopt != 0)
-		return util_xasprintf("option '%.*s' takes no value",
-		                      (int)(eq - arg), arg);
-	if (strncmp(arg, "--", 2) != 0 && arg[0] == '-' && optopt > 0 &&
-	    optopt < 128)
+	/* A short option: ARG may be the word before its bundle, as glibc
+	 * moves on only at a bundle's end. */
+	if (optopt > 0 && optopt < 128)
 		return util_xasprintf("unknown option '-%c'", optopt);
 	return util_xasprintf("unknown option '%s'", arg);
 }

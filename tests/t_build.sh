@@ -217,6 +217,7 @@ refuse "unknown option" 2 "unknown option '--frobnicate'" --frobnicate "$HELLO" 
 refuse "a value given to an option that takes none" 2 "option '--strip' takes no value" --strip=yes "$HELLO" -o "$W/bad.tar"
 refuse "...also when shortened" 2 "option '--quiet' takes no value" --qui=1 "$HELLO" -o "$W/bad.tar"
 refuse "an unknown short option in a bundle names that letter" 2 "unknown option '-x'" -qx "$HELLO" -o "$W/bad.tar"
+refuse "...also after an option whose value holds '='" 2 "unknown option '-X'" --label=a=b -Xq "$HELLO" -o "$W/bad.tar"
 refuse "-o without a value" 2 "option '-o' needs a value" "$HELLO" -o
 refuse "-o names the input" 2 "names an input itself" "$HELLO" -o "$HELLO"
 refuse "invalid -t" 2 "invalid tag 'Bad Name'" "$HELLO" -t "Bad Name" -o "$W/bad.tar"
