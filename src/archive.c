@@ -149,23 +149,11 @@ static const char *entry_problem(const struct tarread_member *e)
 	return name_problem(e->name, e->name_len);
 }
 
-/* shown_name() is E's name fit for a message (a heap string). */
+/* shown_name() is E's name for a message (a heap string; the report
+ * escapes it). */
 static char *shown_name(const struct tarread_member *e)
 {
-	return util_escape(e->name_len > 200 ? "(a long name)" : e->name);
-}
-
-/* tree_entry() says whether E shapes the tree others are placed on: a
- * folder, a link, or a whiteout (".wh.NAME") hiding something below. */
-static int tree_entry(const struct tarread_member *e)
-{
-	const char *base = e->name, *slash;
-
-	if (e->type != '0' && e->type != '7' && e->type != '\0')
-		return 1;
-	while ((slash = strchr(base, '/')) && slash[1])
-		base = slash + 1;
-	return strncmp(base, ".wh.", 4) == 0;
+	return util_xstrdup(e->name_len > 200 ? "(a long name)" : e->name);
 }
 
 /* inner_member() keeps one entry of a layer and checks its name. */
@@ -183,8 +171,7 @@ static int inner_member(void *ctx, const struct tarread_member *e)
 		               shown, why);
 		free(shown);
 	}
-	if (p->opt->keep_files == ARCHIVE_KEEP_NONE ||
-	    (p->opt->keep_files == ARCHIVE_KEEP_TREE && !tree_entry(e)))
+	if (!p->opt->keep_files)
 		return 0;
 	if (p->files_kept >= FILES_MAX ||
 	    p->names_kept + e->name_len + e->link_len > NAMES_BYTES_MAX) {
@@ -371,8 +358,7 @@ static void finish_layer(struct pass *p)
 	if (f->inner_on)
 		tarread_free(&f->inner);
 	m->read_ok = !m->error;
-	if (m->read_ok && !m->files_dropped &&
-	    p->opt->keep_files == ARCHIVE_KEEP_ALL)
+	if (m->read_ok && !m->files_dropped && p->opt->keep_files)
 		check_hard_links(p->ar, m);
 }
 
@@ -1655,27 +1641,21 @@ static size_t first_index(struct archive_member *m, const char *name)
  * unpacked on its own, in order, and docker and umoci refuse such a link. */
 static void check_hard_links(struct archive *ar, struct archive_member *m)
 {
-	size_t i, len;
+	size_t i;
 
 	for (i = 0; i < m->nfiles; i++) {
 		const struct archive_file *f = &m->files[i];
-		char *target, *shown, *to;
+		char *target;
 
 		if (f->type != '1' || !f->link)
 			continue;
-		target = normalize(f->link, strlen(f->link), &len);
-		if (first_index(m, target) < i) {
-			free(target);
-			continue;
-		}
-		shown = util_escape(f->name);
-		to = util_escape(target);
-		report_problem(&ar->report, m->name, "layer entry \"%s\": a "
-		               "hard link to \"%s\", which no earlier entry of "
-		               "the layer holds (docker and umoci refuse it)",
-		               shown, to);
-		free(shown);
-		free(to);
+		/* Resolved inside the layer's root, as Docker joins it. */
+		target = fold(f->link, 1);
+		if (first_index(m, target) >= i)
+			report_problem(&ar->report, m->name, "layer entry \"%s\": "
+			               "a hard link to \"%s\", which no earlier "
+			               "entry of the layer holds (docker and umoci "
+			               "refuse it)", f->name, f->link);
 		free(target);
 	}
 }

@@ -132,18 +132,12 @@ struct archive_seen {
 	struct model_index *index;    /* an index's manifests */
 };
 
-/* Which entries of the layers are kept (as archive_member.files). */
-enum archive_keep {
-	ARCHIVE_KEEP_NONE,
-	ARCHIVE_KEEP_ALL,   /* every entry: inspect lists them */
-	ARCHIVE_KEEP_TREE,  /* folders, links and whiteouts, not regular
-	                       files: what --base needs to place files */
-};
-
 /* Options for reading. */
 struct archive_options {
 	int progress;       /* show a progress line on stderr (a terminal) */
-	enum archive_keep keep_files;
+	int keep_files;     /* keep every layer entry (as archive_member.files,
+	                       within the budget): inspect lists them, --base
+	                       places files among them */
 };
 
 /* Read PATH ("-": standard input) into AR. 0 when the archive could be

@@ -223,7 +223,7 @@ static int make_workdir(struct build *b)
 static int read_base(struct build *b)
 {
 	const struct opts *o = b->o;
-	struct archive_options ao = { !o->quiet, ARCHIVE_KEEP_TREE };
+	struct archive_options ao = { !o->quiet, 1 };
 	const struct report *r = &b->base.report;
 	size_t i;
 
@@ -290,11 +290,23 @@ static void image_name(const struct archive_image *img, char *buf,
 	free(shown);
 }
 
-/* one_base() checks that the base has no other image than ONE for ONE's
- * platform (the same image under another tag is the same): which of two
- * to build on cannot be told. 0, or -1 after a message. */
+/* base_exact() says whether the base image IMG is for linux/ARCH with
+ * exactly VARIANT (NULL: none). */
+static int base_exact(const struct archive_image *img, const char *arch,
+                      const char *variant)
+{
+	struct model_platform plat = archive_image_platform(img);
+
+	return base_fits(img, arch, variant) &&
+	       (variant ? plat.variant != NULL : plat.variant == NULL);
+}
+
+/* one_base() checks that the base has no other image than ONE among those
+ * for linux/ARCH[/VARIANT], matched EXACTly or not. The same image under
+ * another tag is the same; of two different ones, which to build on
+ * cannot be told. 0, or -1 after a message. */
 static int one_base(const struct build *b, const struct archive_image *one,
-                    const char *arch, const char *variant)
+                    const char *arch, const char *variant, int exact)
 {
 	const struct archive *ar = &b->base;
 	char a[256], c[256], plat[128], *shown;
@@ -303,7 +315,8 @@ static int one_base(const struct build *b, const struct archive_image *one,
 	for (i = 0; i < ar->nimages; i++) {
 		const struct archive_image *img = &ar->images[i];
 
-		if (img == one || !base_fits(img, arch, variant) ||
+		if (img == one || !(exact ? base_exact(img, arch, variant)
+		                          : base_fits(img, arch, variant)) ||
 		    model_digest_equal(&img->config_digest, &one->config_digest))
 			continue;
 		image_name(one, a, sizeof a);
@@ -320,20 +333,24 @@ static int one_base(const struct build *b, const struct archive_image *one,
 	return 0;
 }
 
-/* pick_base() finds the base's image for the platform P, or says which
- * platforms the base has. */
+/* pick_base() finds the base's image for the platform P: the one for
+ * exactly P's variant (none for none), else one P's program can run on
+ * (any variant when P has none); or says which platforms the base has. */
 static int pick_base(struct build *b, struct platform *p)
 {
 	struct archive *ar = &b->base;
 	size_t i;
+	int exact;
 	char *list;
 
-	for (i = 0; i < ar->nimages; i++) {
-		if (!base_fits(&ar->images[i], p->arch, p->variant))
-			continue;
-		p->base = &ar->images[i];
-		return one_base(b, p->base, p->arch, p->variant);
-	}
+	for (exact = 1; exact >= 0; exact--)
+		for (i = 0; i < ar->nimages; i++) {
+			if (exact ? !base_exact(&ar->images[i], p->arch, p->variant)
+			          : !base_fits(&ar->images[i], p->arch, p->variant))
+				continue;
+			p->base = &ar->images[i];
+			return one_base(b, p->base, p->arch, p->variant, exact);
+		}
 	list = base_images(ar);
 	util_error("--base %s has no image for linux/%s%s%s (%s) has: %s",
 	           b->o->base, p->arch, p->variant ? "/" : "",
@@ -407,7 +424,7 @@ static int make_platforms(struct build *b)
 			free(shown);
 			return -1;
 		}
-		if (one_base(b, p->base, p->arch, p->variant) < 0)
+		if (one_base(b, p->base, p->arch, p->variant, 1) < 0)
 			return -1;
 		for (j = 0; j + 1 < b->nplats; j++)
 			if (model_digest_equal(&b->plats[j].base->config_digest,

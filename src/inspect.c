@@ -919,7 +919,7 @@ int inspect_main(int argc, char **argv)
 {
 	struct options o;
 	struct archive ar;
-	struct archive_options ao = { 0, ARCHIVE_KEEP_ALL };
+	struct archive_options ao = { 0, 1 };
 	int r;
 
 	cleanup_install();

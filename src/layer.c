@@ -403,7 +403,11 @@ int layer_add_tree(struct layer *l, size_t origin, const char *src,
 		/* A folder where the base has a link to a folder: into it. */
 		char *into = place(l, placed, 1);
 
-		if (into && below_dir(l, into)) {
+		if (!into) {
+			free(placed);
+			return -1; /* a loop of links, said */
+		}
+		if (below_dir(l, into)) {
 			free(placed);
 			placed = into;
 		} else {

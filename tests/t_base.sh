@@ -175,6 +175,16 @@ check "...the entrypoint stays the path asked for" '["/bin/app"]' \
 "$TINYIMG" build -q "$ASM/hello64.asm" --base "$W/b-mu.tar" --path /loop1/app -o "$W/bad.tar" 2>"$W/err"
 check "a loop of links in the base on the way: exit 1, said, nothing written" "1 yes no" \
 	"$? $(grep -q '/loop1/app: more than 40 symbolic links in a row in the base image' "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
+"$TINYIMG" build -q --base "$W/b-mu.tar" --add "$W/into:/loop1" -o "$W/bad.tar" 2>"$W/err"
+check "...a folder added onto that loop: exit 1, said, nothing written" "1 yes no" \
+	"$? $(grep -q '/loop1: more than 40 symbolic links in a row in the base image' "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
+# An upper layer of the base made the folder /data and the link /opt files:
+# the files are what the image has, so ours go in folders of our own.
+echo file >"$W/plain"
+"${BUILD[@]}" --base "$W/b-mu.tar" --add "$W/plain:/data" --add "$W/plain:/lp" -t mu:2 -o "$W/b-mu2.tar"
+"${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-mu2.tar" --add "$W/into:/data" --add "$W/motd:/lp/x" -t on-mu2 -o "$W/on-mu2.tar"
+check "a folder and a link the base's upper layer replaced by files: ours go in folders of our own" \
+	"data data/inside hello64 lp lp/x" "$(layer_names "$W/on-mu2.tar")"
 "${BUILD[@]}" "$ASM/hello64.asm" --path /bin/app --add "$W/motd:/tmp/motd" -t scratch -o "$W/scratch.tar"
 check "FROM scratch nothing changes: every parent folder has its entry" \
 	"bin bin/app tmp tmp/motd" "$(layer_names "$W/scratch.tar")"
@@ -209,6 +219,16 @@ for args in "$ASM/hello64.asm" "--add $W/motd:/motd"; do
 		"1 tinyimg: --base $W/b-two.tar holds two images for linux/amd64, two:a and two:b: which to build on cannot be told; give a tarball of one (docker save NAME, or skopeo copy ...:NAME) no" \
 		"$rc $(cat "$W/err") $([ -e "$W/bad.tar" ] && echo yes || echo no)"
 done
+# amd64 and amd64/v3 are two platforms: files go on both, and a program
+# for amd64 takes the image without a variant.
+$MK config "$W/two-b.tar" "$W/two-v3.tar" 'c["variant"] = "v3"'
+$MK join "$W/two-v3.tar" "$W/two-a.tar" "$W/b-v3.tar"
+"${BUILD[@]}" --base "$W/b-v3.tar" --add "$W/motd:/motd" --format oci -t v3:1 -o "$W/on-v3.tar"
+check "a base for linux/amd64 and linux/amd64/v3, files only: both platforms" \
+	"0 linux/amd64 linux/amd64/v3" "$? $(fact "$W/on-v3.tar" '" ".join(sorted(i["platform"] for i in d["images"]))')"
+"${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-v3.tar" -t v3:2 -o "$W/on-v3p.tar"
+check "...an amd64 program goes on the image without a variant" "0 WHICH=a" \
+	"$? $(fact "$W/on-v3p.tar" '" ".join(e for e in d["images"][0]["config"]["env"] if e.startswith("WHICH"))')"
 "${BUILD[@]}" "$ASM/hello64.asm" -t two:a -t two:c -o "$W/two-tags.tar"
 "${BUILD[@]}" --base "$W/two-tags.tar" --add "$W/motd:/motd" -t t:1 -o "$W/two-tags-on.tar"
 check "...one image under two tags is one image: one image out" "0 1" \

@@ -12,7 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct archive_options opt = { 0, ARCHIVE_KEEP_ALL };
+	struct archive_options opt = { 0, 1 };
 	struct archive ar;
 	char path[64];
 	int fd = memfd_create("fuzz", 0);
