@@ -20,6 +20,9 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
     mkimages.py join A.tar B.tar OUT.tar
         the OCI views of A and B in one tarball, index.json listing both
         (as `docker save a b` holds two images).
+    mkimages.py hardlinks SRC.tar OUT.tar
+        SRC with a layer whose hard links Docker accepts: to an earlier
+        entry named as ./real, /real and x/../real.
     mkimages.py heavy DIR
         four small archives that cost a careless reader minutes: paths.tar
         (100,000 layer entries, an entrypoint looked up through a PATH of
@@ -435,6 +438,31 @@ def join(a, b, out):
     write(out, sorted(files.items()))
 
 
+def hardlinks(src, out):
+    """SRC with a layer of a file and three hard links to it, named as
+    Docker resolves them (inside the layer's root)."""
+    members = read(src)
+    files = {m.name: d for m, d in members}
+    config, layers, entry = image(members)
+    index = json.loads(files["index.json"])
+    manifest = json.loads(
+        files["blobs/sha256/" + index["manifests"][0]["digest"][7:]])
+    layer = io.BytesIO()
+    with tarfile.open(fileobj=layer, mode="w",
+                      format=tarfile.USTAR_FORMAT) as t:
+        info = tarfile.TarInfo("real")
+        info.size = 1
+        t.addfile(info, io.BytesIO(b"x"))
+        for name, target in (("h1", "./real"), ("h2", "/real"),
+                             ("h3", "x/../real")):
+            link = tarfile.TarInfo(name)
+            link.type = tarfile.LNKTYPE
+            link.linkname = target
+            t.addfile(link)
+    write(out, retarget_layer(members, entry, index, manifest, config,
+                              layer.getvalue()))
+
+
 def one_image(layers, config_fn, out):
     """An OCI-only image tarball: LAYERS [(tar bytes, blob bytes, media
     type)], its config changed by CONFIG_FN."""
@@ -614,6 +642,8 @@ def main():
         edit(args[1], args[2], None, docker_types)
     elif args[:1] == ["join"]:
         join(*args[1:4])
+    elif args[:1] == ["hardlinks"]:
+        hardlinks(args[1], args[2])
     elif args[:1] == ["heavy"]:
         heavy(args[1])
     elif args[:1] == ["bomb"]:

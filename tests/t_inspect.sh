@@ -180,6 +180,12 @@ tar -C "$W/gnu" --sparse --format=posix -cf "$W/gnu-sparse.tar" oci-layout index
 check "a sparse member (GNU tar --sparse): refused, and said so" "1 yes" \
 	"$? $(grep -q 'a sparse member (GNU tar --sparse), which tinyimg does not read' "$W/out" && echo yes)"
 
+# Hard links Docker accepts: to an earlier entry, named ./real, /real or
+# x/../real (joined to the layer's root).
+$MK hardlinks "$W/hello.tar" "$W/hardlinks.tar"
+"$TINYIMG" inspect -q "$W/hardlinks.tar" >"$W/out" 2>&1
+check "hard links to an earlier entry, by ./, / and .. names: valid" "0 " "$? $(cat "$W/out")"
+
 # An outer tarball compressed with what tinyimg does not inflate: named.
 if have xz; then
 	xz -c "$W/hello.tar" >"$W/hello.tar.xz"
