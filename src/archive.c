@@ -623,6 +623,33 @@ static char *join(const char *from, const char *rel)
 	return out;
 }
 
+/* through_folder_link() is NAME with the first part on its way that is a
+ * symbolic link member replaced by the link's target (as a loader that
+ * unpacks the archive to disk follows it), or NULL when no part on the
+ * way is one, or the link leads out of the archive. */
+static char *through_folder_link(struct archive *ar, const char *name)
+{
+	const char *slash;
+
+	for (slash = strchr(name, '/'); slash; slash = strchr(slash + 1, '/')) {
+		char *prefix = util_xasprintf("%.*s", (int)(slash - name), name);
+		struct archive_member *m = archive_find(ar, prefix);
+		char *to, *joined, *out = NULL;
+
+		if (m && m->type == '2' && m->link &&
+		    (to = join(prefix, m->link)) != NULL) {
+			joined = util_xasprintf("%s%s", to, slash);
+			out = fold(joined, 0);
+			free(joined);
+			free(to);
+		}
+		free(prefix);
+		if (m && m->type != '5')
+			return out; /* the first non-folder on the way decides */
+	}
+	return NULL;
+}
+
 /* resolve() finds the regular member a manifest names as NAME, following
  * links inside the archive; a problem (missing, outside, loop) goes to the
  * report naming WHAT. */
@@ -638,6 +665,11 @@ static struct archive_member *resolve(struct archive *ar, const char *name,
 		char *next;
 
 		m = archive_find(ar, cur);
+		if (!m && (next = through_folder_link(ar, cur)) != NULL) {
+			free(cur); /* a folder on the way is a link: followed */
+			cur = next;
+			continue;
+		}
 		if (!m) {
 			report_problem(&ar->report, cur, "%s names this member, "
 			               "which the archive does not hold", what);

@@ -23,6 +23,11 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
     mkimages.py hardlinks SRC.tar OUT.tar
         SRC with a layer whose hard links Docker accepts: to an earlier
         entry named as ./real, /real and x/../real.
+    mkimages.py folderlink SRC.tar OUT.tar [loop]
+        SRC with its layer blob reached through a folder that is a
+        symbolic link (blobs/sha256/L -> ../../alias/layer.tar, alias ->
+        real/sub), as a loader unpacking it to disk follows it; with
+        "loop", alias links to itself.
     mkimages.py heavy DIR
         four small archives that cost a careless reader minutes: paths.tar
         (100,000 layer entries, an entrypoint looked up through a PATH of
@@ -463,6 +468,28 @@ def hardlinks(src, out):
                               layer.getvalue()))
 
 
+def folderlink(src, out, loop=False):
+    """SRC with its layer blob behind a symbolically linked folder."""
+    members = read(src)
+    config, layers, entry = image(members)
+    layer_name = entry["Layers"][0]
+    out_members = []
+    for m, d in members:
+        if m.name != layer_name:
+            out_members.append((m, d))
+            continue
+        out_members.append((tarfile.TarInfo("real/sub/layer.tar"), d))
+        alias = tarfile.TarInfo("alias")
+        alias.type = tarfile.SYMTYPE
+        alias.linkname = "alias" if loop else "real/sub"
+        out_members.append((alias, b""))
+        link = tarfile.TarInfo(layer_name)
+        link.type = tarfile.SYMTYPE
+        link.linkname = "../../alias/layer.tar"
+        out_members.append((link, b""))
+    write(out, out_members)
+
+
 def one_image(layers, config_fn, out):
     """An OCI-only image tarball: LAYERS [(tar bytes, blob bytes, media
     type)], its config changed by CONFIG_FN."""
@@ -644,6 +671,8 @@ def main():
         join(*args[1:4])
     elif args[:1] == ["hardlinks"]:
         hardlinks(args[1], args[2])
+    elif args[:1] == ["folderlink"]:
+        folderlink(args[1], args[2], "loop" in args[3:])
     elif args[:1] == ["heavy"]:
         heavy(args[1])
     elif args[:1] == ["bomb"]:

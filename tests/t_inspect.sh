@@ -186,6 +186,16 @@ $MK hardlinks "$W/hello.tar" "$W/hardlinks.tar"
 "$TINYIMG" inspect -q "$W/hardlinks.tar" >"$W/out" 2>&1
 check "hard links to an earlier entry, by ./, / and .. names: valid" "0 " "$? $(cat "$W/out")"
 
+# A blob behind a folder that is a symbolic link, as docker load follows
+# it on disk; a folder link to itself is a loop.
+$MK folderlink "$W/hello.tar" "$W/folderlink.tar"
+"$TINYIMG" inspect -q "$W/folderlink.tar" >"$W/out" 2>&1
+check "a blob reached through a symbolically linked folder: followed, valid" "0 " "$? $(cat "$W/out")"
+$MK folderlink "$W/hello.tar" "$W/folderloop.tar" loop
+limited folderloop "$W/folderloop.tar"
+check "...a folder link to itself: a loop, exit 1, within 10 s" "1 yes" \
+	"$st $(grep -q 'links loop' "$W/out" && echo yes)"
+
 # An outer tarball compressed with what tinyimg does not inflate: named.
 if have xz; then
 	xz -c "$W/hello.tar" >"$W/hello.tar.xz"
