@@ -25,8 +25,9 @@ enum {
 	FILES_MAX = 1000000,           /* layer entries kept in all */
 	MEMBERS_MAX = 100000,          /* members an archive may hold */
 	NAME_MAX_KEPT = 4096,          /* bytes of a name or link kept */
-	LINK_HOPS = 16,                /* symbolic links followed in a row */
-	IMAGE_LINK_HOPS = 40,          /* ...inside an image, as the kernel */
+	LINK_HOPS = 40,                /* links followed in a row, as the
+	                                  kernel follows them */
+	IMAGE_LINK_HOPS = LINK_HOPS,   /* ...inside an image too */
 	IMAGE_PATH_MAX = 4096,         /* bytes of a path the kernel takes */
 	INDEX_DEPTH = 8,               /* image indexes nested in a row */
 	JSON_TOTAL_MAX = 64 << 20,     /* JSON bytes parsed in all */
@@ -685,8 +686,9 @@ static struct archive_member *resolve(struct archive *ar, const char *name,
 			               "which is not a file", what);
 			break;
 		}
-		next = m->type == '1' ? normalize(m->link, strlen(m->link), &len)
-		                      : join(cur, m->link);
+		/* A hard link names a member from the archive's root ("/x"
+		 * too, as GNU tar strips the '/'). */
+		next = m->type == '1' ? fold(m->link, 1) : join(cur, m->link);
 		if (!next) {
 			report_problem(&ar->report, cur, "a link to %s, outside "
 			               "the archive", m->link);
@@ -1649,69 +1651,96 @@ static const struct archive_file *find_file(struct archive_member *m,
 	       m->files[mid].name[len] == '\0' ? &m->files[mid] : NULL;
 }
 
-/* first_index() is the position in M of the first entry named NAME, or
- * M->nfiles when there is none. */
-static size_t first_index(struct archive_member *m, const char *name)
+/* last_before() is the last entry of M named NAME among the first END
+ * entries (what NAME is when entry END is unpacked), or NULL. */
+static const struct archive_file *last_before(struct archive_member *m,
+                                              const char *name, size_t end)
 {
-	size_t lo = 0, hi, mid;
+	size_t lo = 0, hi, mid, at;
 
 	index_files(m);
 	hi = m->nfiles;
-	while (lo < hi) { /* the first entry whose name is not before NAME */
+	while (lo < hi) { /* the first entry not before (NAME, END) */
+		int c;
+
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(m->files[m->by_name[mid]].name, name) < 0)
+		c = strcmp(m->files[m->by_name[mid]].name, name);
+		if (c < 0 || (c == 0 && m->by_name[mid] < end))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < m->nfiles && strcmp(m->files[m->by_name[lo]].name,
-	                                name) == 0 ? m->by_name[lo] : m->nfiles;
+	if (lo == 0)
+		return NULL;
+	at = m->by_name[lo - 1];
+	return strcmp(m->files[at].name, name) == 0 ? &m->files[at] : NULL;
 }
 
 /* check_hard_links() reports each hard link of the layer M (all of whose
- * entries are kept) whose target no earlier entry of M holds: a layer is
- * unpacked on its own, in order, and docker and umoci refuse such a link. */
+ * entries are kept) that cannot be made when the layer is unpacked, on
+ * its own and in order, as docker and umoci unpack it: its target must be
+ * what an earlier entry left there, not a folder, and not the link's own
+ * name (which is removed before the link is made). */
 static void check_hard_links(struct archive *ar, struct archive_member *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->nfiles; i++) {
-		const struct archive_file *f = &m->files[i];
+		const struct archive_file *f = &m->files[i], *t;
+		const char *why = NULL;
 		char *target;
 
 		if (f->type != '1' || !f->link)
 			continue;
 		/* Resolved inside the layer's root, as Docker joins it. */
 		target = fold(f->link, 1);
-		if (first_index(m, target) >= i)
+		t = last_before(m, target, i);
+		if (strcmp(target, f->name) == 0)
+			why = "its own name, removed before the link is made";
+		else if (!t)
+			why = "which no earlier entry of the layer holds";
+		else if (t->type == '5' || !*target)
+			why = "a folder, which cannot be hard linked";
+		if (why)
 			report_problem(&ar->report, m->name, "layer entry \"%s\": "
-			               "a hard link to \"%s\", which no earlier "
-			               "entry of the layer holds (docker and umoci "
-			               "refuse it)", f->name, f->link);
+			               "a hard link to \"%s\", %s (docker and "
+			               "umoci refuse it)", f->name, f->link, why);
 		free(target);
 	}
 }
 
-/* hidden() says whether a whiteout of the layer M hides NAME in the
- * layers below: ".wh.X" beside NAME or beside one of its folders, or an
- * opaque marker ".wh..wh..opq" in one of its folders. */
-static int hidden(struct archive_member *m, const char *name)
+/* hidden() says whether the layer M hides the first LEN bytes of NAME in
+ * the layers below: a whiteout ".wh.X" beside it or beside one of its
+ * folders, an opaque marker ".wh..wh..opq" in one of its folders, or an
+ * entry that is not a folder where one of its folders would be (a file
+ * or a link put over a folder). Adds the bytes it looked at to *WORK. */
+static int hidden(struct archive_member *m, const char *name, size_t len,
+                  uint64_t *work)
 {
 	size_t dir = 0, end;
-	int found = 0;
+	const struct archive_file *f;
+	char *w;
+	int found;
 
 	for (;;) {
-		char *w;
-
 		end = dir + strcspn(name + dir, "/");
+		if (end > len)
+			end = len;
 		w = util_xasprintf("%.*s.wh.%.*s", (int)dir, name,
 		                   (int)(end - dir), name + dir);
+		*work += end + 16;
 		found = find_file(m, w, strlen(w)) != NULL;
 		free(w);
-		if (found || name[end] == '\0')
-			return found;
+		if (found)
+			return 1;
+		if (end == len)
+			return 0;
+		f = find_file(m, name, end); /* a folder on the way */
+		if (f && f->type != '5')
+			return 1;
 		dir = end + 1; /* NAME goes on below this folder */
 		w = util_xasprintf("%.*s.wh..wh..opq", (int)dir, name);
+		*work += dir + 16;
 		found = find_file(m, w, strlen(w)) != NULL;
 		free(w);
 		if (found)
@@ -1719,13 +1748,14 @@ static int hidden(struct archive_member *m, const char *name)
 	}
 }
 
-/* layer_lookup() finds the entry NAME (clean, relative) as IMG's layers
- * show it: the last entry of that name in the topmost layer holding one,
- * unless a whiteout above hides it (a marker ".wh..wh..opq" at the root
- * hides everything below). Sets *LAYER to its layer. */
+/* layer_lookup() finds the entry named by the first LEN bytes of NAME
+ * (clean, relative) as IMG's layers show it: the last entry of that name
+ * in the topmost layer holding one, unless a layer above hides it (a
+ * marker ".wh..wh..opq" at the root hides everything below). Sets *LAYER
+ * to its layer; adds the bytes it looked at to *WORK. */
 static const struct archive_file *layer_lookup(
-	const struct archive_image *img, const char *name,
-	const struct archive_member **layer)
+	const struct archive_image *img, const char *name, size_t len,
+	const struct archive_member **layer, uint64_t *work)
 {
 	size_t i;
 
@@ -1735,11 +1765,13 @@ static const struct archive_file *layer_lookup(
 
 		if (!l)
 			continue;
-		if ((found = find_file(l, name, strlen(name))) != NULL) {
+		*work += len;
+		if ((found = find_file(l, name, len)) != NULL) {
 			*layer = l;
 			return found;
 		}
-		if (hidden(l, name) || find_file(l, ".wh..wh..opq", 12))
+		if (hidden(l, name, len, work) ||
+		    find_file(l, ".wh..wh..opq", 12))
 			return NULL;
 	}
 	return NULL;
@@ -1749,8 +1781,9 @@ const struct archive_file *archive_image_entry(
 	const struct archive_image *img, const char *name)
 {
 	const struct archive_member *layer;
+	uint64_t work = 0;
 
-	return layer_lookup(img, name, &layer);
+	return layer_lookup(img, name, strlen(name), &layer, &work);
 }
 
 /* link_target() is the path a link F found at the first END bytes of CUR
@@ -1776,27 +1809,28 @@ static char *link_target(const char *cur, size_t end,
 
 const struct archive_file *archive_image_file(
 	const struct archive_image *img, const char *path,
-	const struct archive_member **layer)
+	const struct archive_member **layer, uint64_t *work)
 {
 	char *cur;
 	const struct archive_file *f = NULL;
 	size_t end = 0;
 	int hops = 0;
 
-	if (strlen(path) >= IMAGE_PATH_MAX)
-		return NULL; /* the kernel says ENAMETOOLONG */
+	if (strlen(path) >= IMAGE_PATH_MAX || *work > ARCHIVE_LOOKUP_WORK)
+		return NULL; /* the kernel says ENAMETOOLONG; or spent */
 	cur = fold(path, 1);
 
 	/* Component by component: a link met on the way is followed, with
 	 * the rest of the path after its target. */
 	while (cur[end]) {
-		char *name;
 		const char *rest;
 
 		end += strcspn(cur + end, "/");
-		name = util_xasprintf("%.*s", (int)end, cur);
-		f = layer_lookup(img, name, layer);
-		free(name);
+		f = layer_lookup(img, cur, end, layer, work);
+		if (*work > ARCHIVE_LOOKUP_WORK) {
+			f = NULL;
+			break;
+		}
 		rest = cur + end;
 		if (f && f->link && (f->type == '2' ||
 		                     (f->type == '1' && !*rest))) {

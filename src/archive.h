@@ -181,12 +181,18 @@ int64_t archive_read_content(struct archive *ar,
 const struct archive_file *archive_image_entry(
 	const struct archive_image *img, const char *name);
 
+/* The bytes of names looked at, over all the lookups of one question
+ * (the entry program through every PATH folder), past which
+ * archive_image_file() gives up: a hostile path cannot cost minutes. */
+#define ARCHIVE_LOOKUP_WORK ((uint64_t)1 << 28)
+
 /* The file PATH ("/hello", "bin/sh") as IMAGE's layers show it, upper
  * layers first, following symbolic and hard links inside the image (at
- * most 16). Sets *LAYER to the layer member holding it. NULL when absent
- * or not a regular file. */
+ * most 40, as the kernel). Sets *LAYER to the layer member holding it.
+ * NULL when absent or not a regular file, or when *WORK (the bytes looked
+ * at so far, added to) passes ARCHIVE_LOOKUP_WORK. */
 const struct archive_file *archive_image_file(
 	const struct archive_image *img, const char *path,
-	const struct archive_member **layer);
+	const struct archive_member **layer, uint64_t *work);
 
 #endif

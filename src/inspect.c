@@ -28,6 +28,7 @@ struct options {
 
 /* The entry program of an image, read from its layer. */
 struct program {
+	uint64_t work;           /* bytes looked at to find it */
 	char *path;              /* where it is in the image */
 	char *shown;             /* the same, fit to print */
 	const struct archive_file *file;
@@ -199,7 +200,8 @@ static int wanted_any(const struct archive *ar, const struct options *o)
  * Cmd[0], searched in the image's PATH when it has no '/'. */
 static char *entry_path(const struct archive_image *img,
                         const struct archive_file **file,
-                        const struct archive_member **layer)
+                        const struct archive_member **layer,
+                        uint64_t *work)
 {
 	const struct model_runtime *rt = &img->config.rt;
 	const char *cmd = rt->entrypoint.n ? rt->entrypoint.v[0]
@@ -212,7 +214,7 @@ static char *entry_path(const struct archive_image *img,
 	if (!cmd || !*cmd)
 		return NULL;
 	if (strchr(cmd, '/')) {
-		*file = archive_image_file(img, cmd, layer);
+		*file = archive_image_file(img, cmd, layer, work);
 		return util_xstrdup(cmd);
 	}
 	for (i = 0; i < rt->env.n; i++)
@@ -222,7 +224,7 @@ static char *entry_path(const struct archive_image *img,
 		size_t n = strcspn(p, ":");
 		char *cand = util_xasprintf("%.*s/%s", (int)n, p, cmd);
 
-		if ((*file = archive_image_file(img, cand, layer)))
+		if ((*file = archive_image_file(img, cand, layer, work)))
 			return cand;
 		free(cand);
 		p += n;
@@ -239,7 +241,7 @@ static int read_program(struct archive *ar, const struct archive_image *img,
 	int64_t got;
 
 	memset(pg, 0, sizeof *pg);
-	pg->path = entry_path(img, &pg->file, &pg->layer);
+	pg->path = entry_path(img, &pg->file, &pg->layer, &pg->work);
 	pg->shown = util_escape(pg->path ? pg->path : "");
 	if (!pg->file)
 		return 0;
@@ -439,7 +441,11 @@ static void print_program(const struct archive_image *img,
 	if (!pg->path)
 		return;
 	if (!pg->file) {
-		printf("  program     %s: %s\n", pg->shown, unread_layers(img)
+		printf("  program     %s: %s\n", pg->shown,
+		       pg->work > ARCHIVE_LOOKUP_WORK
+		       ? "not looked up to the end (its path costs more than "
+		         "the lookup's budget)"
+		       : unread_layers(img)
 		       ? "not in the layers tinyimg could read (zstd layers are "
 		         "not read)" : dropped_entries(img)
 		       ? "not among the entries kept (past a million, entries "

@@ -28,6 +28,10 @@ that shares nothing with tinyimg (Python's tarfile, gzip, hashlib, json).
         symbolic link (blobs/sha256/L -> ../../alias/layer.tar, alias ->
         real/sub), as a loader unpacking it to disk follows it; with
         "loop", alias links to itself.
+    mkimages.py layers OUT.tar ENTRY LAYER...
+        a linux/amd64 OCI archive whose entrypoint is ENTRY, each LAYER a
+        comma list of NAME:d (folder), NAME:f[=DATA|=@FILE] (file),
+        NAME:s=TARGET (symbolic link) or NAME:h=TARGET (hard link).
     mkimages.py heavy DIR
         four small archives that cost a careless reader minutes: paths.tar
         (100,000 layer entries, an entrypoint looked up through a PATH of
@@ -490,6 +494,29 @@ def folderlink(src, out, loop=False):
     write(out, out_members)
 
 
+def spec_layer(spec):
+    """A layer tar from a comma list of NAME:KIND[=ARG] (see the usage)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for item in spec.split(","):
+            name, kind = item.rsplit(":", 1)
+            k, _, arg = kind.partition("=")
+            info = tarfile.TarInfo(name)
+            info.mode = 0o755
+            data = b""
+            if k == "d":
+                info.type = tarfile.DIRTYPE
+            elif k in ("s", "h"):
+                info.type = tarfile.SYMTYPE if k == "s" else tarfile.LNKTYPE
+                info.linkname = arg
+            else:
+                data = open(arg[1:], "rb").read() if arg.startswith("@") \
+                    else arg.encode()
+                info.size = len(data)
+            t.addfile(info, io.BytesIO(data) if info.isreg() else None)
+    return buf.getvalue()
+
+
 def one_image(layers, config_fn, out):
     """An OCI-only image tarball: LAYERS [(tar bytes, blob bytes, media
     type)], its config changed by CONFIG_FN."""
@@ -673,6 +700,11 @@ def main():
         hardlinks(args[1], args[2])
     elif args[:1] == ["folderlink"]:
         folderlink(args[1], args[2], "loop" in args[3:])
+    elif args[:1] == ["layers"]:
+        tars = [spec_layer(a) for a in args[3:]]
+        one_image([(t, t, "application/vnd.oci.image.layer.v1.tar")
+                   for t in tars],
+                  lambda c: c["config"].update(Entrypoint=[args[2]]), args[1])
     elif args[:1] == ["heavy"]:
         heavy(args[1])
     elif args[:1] == ["bomb"]:

@@ -196,6 +196,37 @@ limited folderloop "$W/folderloop.tar"
 check "...a folder link to itself: a loop, exit 1, within 10 s" "1 yes" \
 	"$st $(grep -q 'links loop' "$W/out" && echo yes)"
 
+# Hard links a layer cannot be unpacked with, and one it can.
+for c in "self|x:f=a,x:h=x|its own name" "folder|d:d,h:h=d|a folder, which cannot" \
+         "root|./:d,h:h=/|a folder, which cannot" "replaced|x:f=a,x/:d,h:h=x|a folder, which cannot"; do
+	IFS='|' read -r name spec said <<<"$c"
+	$MK layers "$W/hl-$name.tar" /x "$spec"
+	"$TINYIMG" inspect -q "$W/hl-$name.tar" >"$W/out" 2>&1
+	check "a hard link to $name: exit 1, said" "1 yes" "$? $(grep -q "a hard link to .*, $said" "$W/out" && echo yes)"
+done
+# A file an upper layer put where a folder was hides what the folder held.
+$MK layers "$W/filehides.tar" /srv/a/app 'srv:d,srv/a:d,srv/a/app:f=x' 'srv:f=now-a-file'
+"$TINYIMG" inspect "$W/filehides.tar" >"$W/out" 2>&1
+check "a file over a lower layer's folder hides what it held: the program is not in the image" \
+	"0 yes" "$? $(grep -q 'program     /srv/a/app: not in the image' "$W/out" && echo yes)"
+# An entrypoint deep enough to cost a careless lookup minutes: given up on,
+# and said, within 10 s.
+$MK layers "$W/deeppath.tar" "/$(python3 -c 'print("/".join(["a"] * 2047))')" \
+	f0:f=x f1:f=x f2:f=x f3:f=x f4:f=x
+( ulimit -v 1048576; timeout 10 "$TINYIMG" inspect "$W/deeppath.tar" >"$W/out" 2>&1 )
+check "an entrypoint of 2,047 parts over 5 layers: within 10 s, given up on and said" "0 yes" \
+	"$? $(grep -q 'not looked up to the end' "$W/out" && echo yes)"
+# index.json behind a chain of 20 links: followed (up to 40, as the kernel).
+mkdir -p "$W/chain"
+tar -C "$W/chain" -xf "$W/hello.tar"
+mv "$W/chain/index.json" "$W/chain/index-real.json"
+prev=index-real.json
+for i in $(seq 1 19); do ln -s "$prev" "$W/chain/l$i"; prev=l$i; done
+ln -s "$prev" "$W/chain/index.json"
+(cd "$W/chain" && tar -cf "$W/chain.tar" *)
+"$TINYIMG" inspect -q "$W/chain.tar" >"$W/out" 2>&1
+check "index.json behind a chain of 20 links: followed, valid" "0" "$?"
+
 # An outer tarball compressed with what tinyimg does not inflate: named.
 if have xz; then
 	xz -c "$W/hello.tar" >"$W/hello.tar.xz"
