@@ -414,6 +414,23 @@ int layer_add_tree(struct layer *l, size_t origin, const char *src,
 			free(into);
 		}
 	}
+	if (!S_ISDIR(st.st_mode) && l->below) {
+		/* A file added where the base has a folder (or a link to
+		 * one) goes into it, as COPY's destination does. */
+		char *into = place(l, placed, 1);
+
+		if (!into) {
+			free(placed);
+			return -1;
+		}
+		if (below_dir(l, into)) {
+			free(placed);
+			placed = util_xasprintf("%s%s%s", into,
+			                        strcmp(into, "/") ? "/" : "",
+			                        util_basename(src));
+		}
+		free(into);
+	}
 	add_parents(l, origin, placed);
 	if (S_ISDIR(st.st_mode) && below_dir(l, placed))
 		r = add_children(l, origin, src, placed);

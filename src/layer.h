@@ -78,8 +78,9 @@ void layer_skip_fd(struct layer *l, int fd);
 /* Place what is added from now on on the image BELOW, as Docker's COPY
  * does: the folders above a destination are followed through BELOW's
  * symbolic links (inside its root, at most 40), a folder BELOW has gets no
- * entry of ours (its mode and owner stay), and a folder added where BELOW
- * has a folder (or a link to one) adds only what it holds. */
+ * entry of ours (its mode and owner stay), a folder added where BELOW
+ * has a folder (or a link to one) adds only what it holds, and a file
+ * added there goes into it. */
 void layer_set_below(struct layer *l, const struct layer_below *below);
 
 /* Add the regular file SOURCE (SIZE bytes) as PATH (absolute, e.g.

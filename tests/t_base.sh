@@ -178,13 +178,17 @@ check "a loop of links in the base on the way: exit 1, said, nothing written" "1
 "$TINYIMG" build -q --base "$W/b-mu.tar" --add "$W/into:/loop1" -o "$W/bad.tar" 2>"$W/err"
 check "...a folder added onto that loop: exit 1, said, nothing written" "1 yes no" \
 	"$? $(grep -q '/loop1: more than 40 symbolic links in a row in the base image' "$W/err" && echo yes) $([ -e "$W/bad.tar" ] && echo yes || echo no)"
-# An upper layer of the base made the folder /data and the link /opt files:
+# An upper layer of the base made the folder /data and the link /lp files:
 # the files are what the image has, so ours go in folders of our own.
-echo file >"$W/plain"
-"${BUILD[@]}" --base "$W/b-mu.tar" --add "$W/plain:/data" --add "$W/plain:/lp" -t mu:2 -o "$W/b-mu2.tar"
+$MK layers "$W/b-mu2.tar" /x 'data:d,opt:d,opt/real:d,lp:s=/opt/real' 'data:f=file,lp:f=file'
 "${BUILD[@]}" "$ASM/hello64.asm" --base "$W/b-mu2.tar" --add "$W/into:/data" --add "$W/motd:/lp/x" -t on-mu2 -o "$W/on-mu2.tar"
 check "a folder and a link the base's upper layer replaced by files: ours go in folders of our own" \
 	"data data/inside hello64 lp lp/x" "$(layer_names "$W/on-mu2.tar")"
+# A file added where the base has a folder, or a link to one, goes into
+# it, as COPY's destination does.
+"${BUILD[@]}" --base "$W/b-mu.tar" --add "$W/motd:/tmp" --add "$W/motd:/lp" -t mu:3 -o "$W/on-mu3.tar"
+check "a file added onto a base folder (/tmp) or a link to one (/lp): it goes into it" \
+	"opt/real/motd tmp/motd" "$(layer_names "$W/on-mu3.tar")"
 "${BUILD[@]}" "$ASM/hello64.asm" --path /bin/app --add "$W/motd:/tmp/motd" -t scratch -o "$W/scratch.tar"
 check "FROM scratch nothing changes: every parent folder has its entry" \
 	"bin bin/app tmp tmp/motd" "$(layer_names "$W/scratch.tar")"
