@@ -213,7 +213,11 @@ check "a file over a lower layer's folder hides what it held: the program is not
 # and said, within 10 s.
 $MK layers "$W/deeppath.tar" "/$(python3 -c 'print("/".join(["a"] * 2047))')" \
 	f0:f=x f1:f=x f2:f=x f3:f=x f4:f=x
-( ulimit -v 1048576; timeout 10 "$TINYIMG" inspect "$W/deeppath.tar" >"$W/out" 2>&1 )
+if [ "${TINYIMG_SANITIZED:-0}" = 1 ]; then
+	timeout 60 "$TINYIMG" inspect "$W/deeppath.tar" >"$W/out" 2>&1
+else
+	( ulimit -v 1048576; timeout 10 "$TINYIMG" inspect "$W/deeppath.tar" >"$W/out" 2>&1 )
+fi
 check "an entrypoint of 2,047 parts over 5 layers: within 10 s, given up on and said" "0 yes" \
 	"$? $(grep -q 'not looked up to the end' "$W/out" && echo yes)"
 # index.json behind a chain of 20 links: followed (up to 40, as the kernel).
