@@ -29,8 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct archive_member *layer;
 			const struct model_strings *e =
 				&ar.images[i].config.rt.entrypoint;
+			uint64_t work = 0;
 			const struct archive_file *f = e->n
-				? archive_image_file(&ar.images[i], e->v[0], &layer)
+				? archive_image_file(&ar.images[i], e->v[0], &layer,
+				                     &work)
 				: NULL;
 			uint8_t head[64];
 
