@@ -576,37 +576,6 @@ struct archive_member *archive_find(const struct archive *ar,
 	return NULL;
 }
 
-/* fold() folds "." and ".." out of PATH and drops its leading '/'. A ".."
- * at the root stays there when CLAMP (as a container's root file system
- * does), else the result is NULL. A heap string. */
-static char *fold(const char *path, int clamp)
-{
-	char *tmp = util_xstrdup(path), *out = util_xmalloc(strlen(path) + 1);
-	char *part, *save = NULL;
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (part = strtok_r(tmp, "/", &save); part;
-	     part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			char *up = strrchr(out, '/');
-
-			if (n == 0 && !clamp) {
-				free(out), free(tmp);
-				return NULL;
-			}
-			n = up ? (size_t)(up - out) : 0;
-			out[n] = '\0';
-			continue;
-		}
-		n += (size_t)sprintf(out + n, "%s%s", n ? "/" : "", part);
-	}
-	free(tmp);
-	return out;
-}
-
 /* join() resolves the relative path REL against the folder of FROM (a
  * member name), folding "." and ".."; NULL when it climbs above the root
  * or is absolute. */
@@ -619,7 +588,7 @@ static char *join(const char *from, const char *rel)
 		return NULL;
 	path = util_xasprintf("%.*s%s%s", slash ? (int)(slash - from) : 0,
 	                      from, slash ? "/" : "", rel);
-	out = fold(path, 0);
+	out = util_path_fold(path, 0);
 	free(path);
 	return out;
 }
@@ -640,7 +609,7 @@ static char *through_folder_link(struct archive *ar, const char *name)
 		if (m && m->type == '2' && m->link &&
 		    (to = join(prefix, m->link)) != NULL) {
 			joined = util_xasprintf("%s%s", to, slash);
-			out = fold(joined, 0);
+			out = util_path_fold(joined, 0);
 			free(joined);
 			free(to);
 		}
@@ -688,7 +657,7 @@ static struct archive_member *resolve(struct archive *ar, const char *name,
 		}
 		/* A hard link names a member from the archive's root ("/x"
 		 * too, as GNU tar strips the '/'). */
-		next = m->type == '1' ? fold(m->link, 1) : join(cur, m->link);
+		next = m->type == '1' ? util_path_fold(m->link, 1) : join(cur, m->link);
 		if (!next) {
 			report_problem(&ar->report, cur, "a link to %s, outside "
 			               "the archive", m->link);
@@ -1623,38 +1592,21 @@ static void index_files(struct archive_member *m)
 	free(v);
 }
 
-/* find_file() is the last entry of M named NAME (LEN bytes), or NULL: a
- * binary search of M's index. */
-static const struct archive_file *find_file(struct archive_member *m,
-                                            const char *name, size_t len)
+/* name_cmp() compares the entry name F with NAME's LEN bytes as strcmp
+ * would compare F with a string of those bytes. */
+static int name_cmp(const char *f, const char *name, size_t len)
 {
-	size_t lo = 0, hi, mid;
+	int c = strncmp(f, name, len);
 
-	index_files(m);
-	hi = m->nfiles;
-	while (lo < hi) { /* the first entry whose name is past NAME */
-		const char *f;
-		int c;
-
-		mid = lo + (hi - lo) / 2;
-		f = m->files[m->by_name[mid]].name;
-		c = strncmp(f, name, len);
-		if (c < 0 || (c == 0 && f[len] == '\0'))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		return NULL;
-	mid = m->by_name[lo - 1];
-	return strncmp(m->files[mid].name, name, len) == 0 &&
-	       m->files[mid].name[len] == '\0' ? &m->files[mid] : NULL;
+	return c ? c : f[len] != '\0';
 }
 
-/* last_before() is the last entry of M named NAME among the first END
- * entries (what NAME is when entry END is unpacked), or NULL. */
+/* last_before() is the last entry of M named NAME (LEN bytes) among its
+ * first END entries (what NAME is when entry END is unpacked), or NULL:
+ * a binary search of M's index, sorted by name, then position. */
 static const struct archive_file *last_before(struct archive_member *m,
-                                              const char *name, size_t end)
+                                              const char *name, size_t len,
+                                              size_t end)
 {
 	size_t lo = 0, hi, mid, at;
 
@@ -1664,7 +1616,7 @@ static const struct archive_file *last_before(struct archive_member *m,
 		int c;
 
 		mid = lo + (hi - lo) / 2;
-		c = strcmp(m->files[m->by_name[mid]].name, name);
+		c = name_cmp(m->files[m->by_name[mid]].name, name, len);
 		if (c < 0 || (c == 0 && m->by_name[mid] < end))
 			lo = mid + 1;
 		else
@@ -1673,8 +1625,18 @@ static const struct archive_file *last_before(struct archive_member *m,
 	if (lo == 0)
 		return NULL;
 	at = m->by_name[lo - 1];
-	return strcmp(m->files[at].name, name) == 0 ? &m->files[at] : NULL;
+	return name_cmp(m->files[at].name, name, len) == 0 ? &m->files[at]
+	                                                   : NULL;
 }
+
+/* find_file() is the last entry of M named NAME (LEN bytes), or NULL. */
+static const struct archive_file *find_file(struct archive_member *m,
+                                            const char *name, size_t len)
+{
+	return last_before(m, name, len, m->nfiles);
+}
+
+
 
 /* check_hard_links() reports each hard link of the layer M (all of whose
  * entries are kept) that cannot be made when the layer is unpacked, on
@@ -1693,8 +1655,8 @@ static void check_hard_links(struct archive *ar, struct archive_member *m)
 		if (f->type != '1' || !f->link)
 			continue;
 		/* Resolved inside the layer's root, as Docker joins it. */
-		target = fold(f->link, 1);
-		t = last_before(m, target, i);
+		target = util_path_fold(f->link, 1);
+		t = last_before(m, target, strlen(target), i);
 		if (strcmp(target, f->name) == 0)
 			why = "its own name, removed before the link is made";
 		else if (!t)
@@ -1802,7 +1764,7 @@ static char *link_target(const char *cur, size_t end,
 		joined = util_xasprintf("/%s%s", f->link, rest);
 	else
 		joined = util_xasprintf("%.*s%s%s", (int)dir, cur, f->link, rest);
-	clean = fold(joined, 1);
+	clean = util_path_fold(joined, 1);
 	free(joined);
 	return clean;
 }
@@ -1818,7 +1780,7 @@ const struct archive_file *archive_image_file(
 
 	if (strlen(path) >= IMAGE_PATH_MAX || *work > ARCHIVE_LOOKUP_WORK)
 		return NULL; /* the kernel says ENAMETOOLONG; or spent */
-	cur = fold(path, 1);
+	cur = util_path_fold(path, 1);
 
 	/* Component by component: a link met on the way is followed, with
 	 * the rest of the path after its target. */

@@ -554,7 +554,7 @@ static int runnable(const struct build *b, const struct image_spec *spec)
 		return util_error("--cmd is empty and the base %s has no "
 		                  "entrypoint: the image would have nothing to "
 		                  "run", b->o->base);
-	if (first[strspn(first, " \t\n\r\v\f")] == '\0')
+	if (opts_blank_word(first))
 		return util_error("--cmd: its first word, the program to run "
 		                  "(the base %s has no entrypoint), is blank",
 		                  b->o->base);

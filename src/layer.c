@@ -146,50 +146,22 @@ static enum layer_below_kind below_at(const struct layer *l,
 	return k;
 }
 
-/* fold() appends the path P to the absolute, clean path OUT (N bytes so
- * far, room enough) part by part, "." dropped and ".." going up but never
- * above the root, as a link is followed inside an image; returns the new
- * length. */
-static size_t fold(char *out, size_t n, const char *p)
-{
-	while (*p) {
-		size_t k = strcspn(p, "/");
-
-		if (k == 2 && p[0] == '.' && p[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			n = n > 1 ? n - 1 : 0;
-		} else if (k > 0 && !(k == 1 && p[0] == '.')) {
-			out[n++] = '/';
-			memcpy(out + n, p, k);
-			n += k;
-		}
-		p += k + (p[k] == '/');
-	}
-	out[n] = '\0';
-	return n;
-}
-
 /* follow() is PATH with the link at its first LEN bytes replaced by the
- * link's TARGET (relative to the link's folder unless absolute): a heap
- * string, absolute and clean ("/" at the least). */
+ * link's TARGET (relative to the link's folder unless absolute), folded
+ * inside the image's root: a heap string, absolute ("/" at the least). */
 static char *follow(const char *path, size_t len, const char *target)
 {
-	char *out = util_xmalloc(strlen(path) + strlen(target) + 3);
-	size_t n = 0, dir = len;
+	size_t dir = len;
+	char *joined, *folded, *out;
 
 	while (dir > 0 && path[dir - 1] != '/')
 		dir--;
-	if (target[0] != '/') {
-		char *parent = util_xasprintf("%.*s", (int)dir, path);
-
-		n = fold(out, 0, parent);
-		free(parent);
-	}
-	n = fold(out, n, target);
-	n = fold(out, n, path + len);
-	if (n == 0)
-		strcpy(out, "/");
+	joined = util_xasprintf("%.*s/%s%s", target[0] == '/' ? 0 : (int)dir,
+	                        path, target, path + len);
+	folded = util_path_fold(joined, 1);
+	out = util_xasprintf("/%s", folded);
+	free(joined);
+	free(folded);
 	return out;
 }
 

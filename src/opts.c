@@ -482,9 +482,7 @@ static int one_option(int c, const char *arg, struct opts *o)
 	return OPTS_USAGE;
 }
 
-/* blank() says whether the word S names no program: empty, or only
- * blanks and line breaks. */
-static int blank(const char *s)
+int opts_blank_word(const char *s)
 {
 	return s[strspn(s, " \t\n\r\v\f")] == '\0';
 }
@@ -497,7 +495,7 @@ static int check_command(const struct opts *o)
 	                             ? &o->entrypoint
 	                             : o->has_entrypoint ? &o->cmd : NULL;
 
-	if (l && l->n && blank(l->v[0]))
+	if (l && l->n && opts_blank_word(l->v[0]))
 		return opts_usage_error("%s: its first word, the program to "
 		                        "run, is blank", l == &o->cmd
 		                        ? "--cmd (with an empty --entrypoint)"

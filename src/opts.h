@@ -47,6 +47,10 @@ void opts_free(struct opts *o);
 /* Print the help text of "tinyimg build" to F. */
 void opts_help(FILE *f);
 
+/* Does the word S name no program: empty, or only blanks and line breaks
+ * (the first word of an entrypoint or cmd must name one)? */
+int opts_blank_word(const char *s);
+
 /* Print "tinyimg: MESSAGE" and the help hint; returns OPTS_USAGE. */
 int opts_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));

@@ -181,6 +181,34 @@ char *util_option_refused(const char *arg, int optopt,
 	return util_xasprintf("unknown option '%s'", arg);
 }
 
+char *util_path_fold(const char *path, int clamp)
+{
+	char *tmp = util_xstrdup(path), *out = util_xmalloc(strlen(path) + 1);
+	char *part, *save = NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (part = strtok_r(tmp, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			char *up = strrchr(out, '/');
+
+			if (n == 0 && !clamp) {
+				free(out), free(tmp);
+				return NULL;
+			}
+			n = up ? (size_t)(up - out) : 0;
+			out[n] = '\0';
+			continue;
+		}
+		n += (size_t)sprintf(out + n, "%s%s", n ? "/" : "", part);
+	}
+	free(tmp);
+	return out;
+}
+
 const char *util_basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -52,6 +52,12 @@ void util_open_std_fds(void);
 char *util_option_refused(const char *arg, int optopt,
                           const struct option *longopts);
 
+/* PATH with "." and ".." folded out and no leading '/' ("/a/./b/../c" is
+ * "a/c"): a path inside an image. A ".." at the root stays there when
+ * CLAMP (as a container's root file system keeps it), else the result is
+ * NULL. A heap string. */
+char *util_path_fold(const char *path, int clamp);
+
 /* The last path component of PATH (a pointer into PATH). */
 const char *util_basename(const char *path);
 
